@@ -1,0 +1,92 @@
+#include "engine/blob_pipe.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace layerpush::engine {
+namespace asio = boost::asio;
+
+BlobPipe::BlobPipe(asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size)
+    : ready_(executor, asio::steady_timer::time_point::max()),
+      capacity_(capacity),
+      buffer_size_(buffer_size) {}
+
+std::optional<Buffer> BlobPipe::take_buffer() {
+  std::unique_lock lock(mutex_);
+  room_.wait(lock, [&] { return closed_ || outstanding_ < capacity_; });
+  if (closed_) return std::nullopt;
+  ++outstanding_;
+  Buffer buffer;
+  if (!free_.empty()) {
+    buffer = std::move(free_.back());
+    free_.pop_back();
+  }
+  buffer.clear();
+  buffer.reserve(buffer_size_);
+  return buffer;
+}
+
+bool BlobPipe::push(Buffer buffer) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    filled_.push_back(std::move(buffer));
+  }
+  wake_consumer();
+  return true;
+}
+
+void BlobPipe::finish(std::exception_ptr error) {
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    error_ = error;
+  }
+  wake_consumer();
+}
+
+void BlobPipe::wake_consumer() {
+  // The timer belongs to the network thread; cancelling it there resumes a waiting pop(). A
+  // wake-up that arrives while nobody waits is harmless: pop() looks at the queue before waiting.
+  asio::post(ready_.get_executor(), [self = shared_from_this()] { self->ready_.cancel(); });
+}
+
+asio::awaitable<std::optional<Buffer>> BlobPipe::pop() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!filled_.empty()) {
+        Buffer buffer = std::move(filled_.front());
+        filled_.pop_front();
+        co_return buffer;
+      }
+      if (finished_) {
+        if (error_) std::rethrow_exception(error_);
+        co_return std::nullopt;
+      }
+    }
+    boost::system::error_code ignored;  // operation_aborted is the wake-up itself
+    co_await ready_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+void BlobPipe::recycle(Buffer buffer) {
+  {
+    std::lock_guard lock(mutex_);
+    --outstanding_;
+    free_.push_back(std::move(buffer));
+  }
+  room_.notify_one();
+}
+
+void BlobPipe::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    filled_.clear();
+  }
+  room_.notify_all();
+}
+
+}  // namespace layerpush::engine

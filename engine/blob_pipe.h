@@ -1,0 +1,62 @@
+// Hands a blob's bytes from the thread that reads and hashes them to the coroutine that sends
+// them, with back-pressure: the producer blocks once `capacity` buffers are outstanding, so a
+// blob in flight never holds more than capacity * buffer size bytes, whatever its size.
+//
+// Thread-safety: push()/finish() are called from one producer thread; pop()/recycle()/close()
+// from coroutines on the pipe's executor (the network thread). Hold it in a shared_ptr: wake-ups
+// posted by the producer keep it alive.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace layerpush::engine {
+
+using Buffer = std::vector<std::byte>;
+
+class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
+ public:
+  BlobPipe(boost::asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size);
+
+  // Producer side. take_buffer() blocks until fewer than `capacity` buffers are outstanding and
+  // returns an empty buffer with room for buffer_size bytes; nullopt once the consumer closed.
+  std::optional<Buffer> take_buffer();
+  // Queues a filled buffer for the consumer; false once the consumer closed.
+  bool push(Buffer buffer);
+  // Ends the stream: cleanly, or with the producer's error, which pop() then rethrows.
+  void finish(std::exception_ptr error = nullptr);
+
+  // Consumer side. The next buffer in order; nullopt at the clean end of the stream.
+  boost::asio::awaitable<std::optional<Buffer>> pop();
+  // Returns a consumed buffer so the producer can fill it again.
+  void recycle(Buffer buffer);
+  // The consumer gives up: the producer's pending and future calls return at once.
+  void close();
+
+ private:
+  void wake_consumer();
+
+  boost::asio::steady_timer ready_;  // touched on the executor only
+  const std::size_t capacity_;
+  const std::size_t buffer_size_;
+
+  std::mutex mutex_;
+  std::condition_variable room_;
+  std::deque<Buffer> filled_;      // GUARDED_BY(mutex_)
+  std::vector<Buffer> free_;       // GUARDED_BY(mutex_)
+  std::size_t outstanding_ = 0;    // GUARDED_BY(mutex_): buffers taken and not yet recycled
+  bool finished_ = false;          // GUARDED_BY(mutex_)
+  bool closed_ = false;            // GUARDED_BY(mutex_)
+  std::exception_ptr error_;       // GUARDED_BY(mutex_)
+};
+
+}  // namespace layerpush::engine

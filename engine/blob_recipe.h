@@ -1,0 +1,40 @@
+// Where a blob's bytes come from and how they are made: a byte range of a file (an OCI blob
+// file, or a layer inside a docker-archive tar), or bytes already in memory (a config), sent as
+// stored or gzip-compressed on the fly. Plain data, safe to share.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "hashing/digest.h"
+#include "io/range_reader.h"
+
+namespace layerpush::engine {
+
+enum class Encoding { kAsStored, kGzip };
+
+struct BlobRecipe {
+  std::string path;  // file holding the bytes; empty when `inline_bytes` holds them
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  std::shared_ptr<const std::string> inline_bytes;
+  Encoding encoding = Encoding::kAsStored;
+};
+
+struct ProducedBlob {
+  hashing::Digest digest;  // of the bytes produced (what the registry stores)
+  std::uint64_t size = 0;
+  hashing::Digest raw_digest;  // of the stored bytes before encoding (a layer's diff_id for gzip)
+};
+
+// Reads the recipe's bytes with `reader`, encodes them, hashes both sides and hands the produced
+// bytes to `sink` in order. Returns nullopt if the sink asked to stop. Throws std::system_error
+// for read errors. Runs on a worker thread; CPU-heavy (hashing, compression).
+std::optional<ProducedBlob> produce_blob(const BlobRecipe& recipe, io::RangeReader& reader,
+                                         const std::function<bool(std::span<const std::byte>)>& sink);
+
+}  // namespace layerpush::engine

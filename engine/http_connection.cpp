@@ -1,0 +1,143 @@
+#include "engine/http_connection.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "engine/error.h"
+
+namespace layerpush::engine {
+namespace {
+using asio::use_awaitable;
+
+[[noreturn]] void fail_transport(const Origin& origin, std::string_view what,
+                                 const boost::system::system_error& e) {
+  throw Error(ErrorKind::kTransport, std::string(what) + " " + origin.host_header() + " failed: " +
+                                         e.code().message());
+}
+}  // namespace
+
+HttpConnection::HttpConnection(const Origin& origin, asio::any_io_executor executor,
+                               asio::ssl::context* tls, Timeouts timeouts)
+    : origin_(origin), timeouts_(timeouts) {
+  if (origin.scheme == "https")
+    secure_.emplace(executor, *tls);
+  else
+    plain_.emplace(executor);
+}
+
+beast::tcp_stream& HttpConnection::tcp() {
+  return secure_ ? beast::get_lowest_layer(*secure_) : *plain_;
+}
+
+asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(const Origin& origin,
+                                                                      asio::ssl::context* tls,
+                                                                      Timeouts timeouts) {
+  auto executor = co_await asio::this_coro::executor;
+  std::unique_ptr<HttpConnection> conn(new HttpConnection(origin, executor, tls, timeouts));
+  asio::ip::tcp::resolver resolver(executor);
+  try {
+    auto endpoints = co_await resolver.async_resolve(origin.host, origin.port, use_awaitable);
+    conn->tcp().expires_after(timeouts.connect);
+    co_await conn->tcp().async_connect(endpoints, use_awaitable);
+    conn->tcp().socket().set_option(asio::ip::tcp::no_delay(true));
+  } catch (const boost::system::system_error& e) {
+    fail_transport(origin, "connecting to", e);
+  }
+  if (conn->secure_) {
+    // SNI, and verification of the certificate against the host we asked for.
+    if (!SSL_set_tlsext_host_name(conn->secure_->native_handle(), origin.host.c_str()))
+      throw Error(ErrorKind::kTransport, "cannot set TLS server name for " + origin.host);
+    if (SSL_CTX_get_verify_mode(tls->native_handle()) & SSL_VERIFY_PEER)
+      conn->secure_->set_verify_callback(asio::ssl::host_name_verification(origin.host));
+    try {
+      conn->tcp().expires_after(timeouts.connect);
+      co_await conn->secure_->async_handshake(asio::ssl::stream_base::client, use_awaitable);
+    } catch (const boost::system::system_error& e) {
+      fail_transport(origin, "TLS handshake with", e);
+    }
+  }
+  co_return conn;
+}
+
+asio::awaitable<void> HttpConnection::write(http::request<http::string_body>& request) {
+  ++requests_sent_;
+  try {
+    tcp().expires_after(timeouts_.io);
+    if (secure_)
+      co_await http::async_write(*secure_, request, use_awaitable);
+    else
+      co_await http::async_write(*plain_, request, use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "sending a request to", e);
+  }
+}
+
+asio::awaitable<void> HttpConnection::write_header(
+    http::request_serializer<http::buffer_body>& serializer) {
+  ++requests_sent_;
+  try {
+    tcp().expires_after(timeouts_.io);
+    if (secure_)
+      co_await http::async_write_header(*secure_, serializer, use_awaitable);
+    else
+      co_await http::async_write_header(*plain_, serializer, use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "sending a request to", e);
+  }
+}
+
+asio::awaitable<void> HttpConnection::write_body(
+    http::request_serializer<http::buffer_body>& serializer,
+    http::request<http::buffer_body>& request, std::span<const std::byte> piece, bool last) {
+  request.body().data = piece.empty() ? nullptr : const_cast<std::byte*>(piece.data());
+  request.body().size = piece.size();
+  request.body().more = !last;
+  try {
+    tcp().expires_after(timeouts_.io);
+    // The serializer reports need_buffer once it has consumed this piece: that is its way of
+    // asking for the next one, not a failure.
+    boost::system::error_code ec;
+    if (secure_)
+      co_await http::async_write(*secure_, serializer, asio::redirect_error(use_awaitable, ec));
+    else
+      co_await http::async_write(*plain_, serializer, asio::redirect_error(use_awaitable, ec));
+    if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "sending data to", e);
+  }
+}
+
+asio::awaitable<http::response<http::string_body>> HttpConnection::read(bool head) {
+  http::response_parser<http::string_body> parser;
+  parser.skip(head);
+  // Error bodies and manifests are small; anything larger from the registry is a fault.
+  parser.body_limit(16 << 20);
+  try {
+    tcp().expires_after(timeouts_.io);
+    if (secure_)
+      co_await http::async_read(*secure_, read_buffer_, parser, use_awaitable);
+    else
+      co_await http::async_read(*plain_, read_buffer_, parser, use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "reading a response from", e);
+  }
+  auto response = parser.release();
+  if (!response.keep_alive()) reusable_ = false;
+  co_return response;
+}
+
+void HttpConnection::abort() {
+  reusable_ = false;
+  beast::error_code ignored;  // closing an already-closed socket is fine
+  tcp().socket().close(ignored);
+}
+
+}  // namespace layerpush::engine

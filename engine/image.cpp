@@ -1,0 +1,27 @@
+#include "engine/image.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace layerpush::engine {
+namespace {
+nlohmann::ordered_json descriptor(const ImageBlob& blob) {
+  if (!blob.digest || !blob.size)
+    throw std::logic_error(blob.role + " has no digest yet; the manifest cannot be built");
+  return {{"mediaType", blob.media_type}, {"size", *blob.size}, {"digest", blob.digest->str()}};
+}
+}  // namespace
+
+std::string build_docker_manifest(const Image& image) {
+  nlohmann::ordered_json manifest;
+  manifest["schemaVersion"] = 2;
+  manifest["mediaType"] = media_type::kDockerManifest;
+  manifest["config"] = descriptor(image.blobs.at(0));
+  manifest["layers"] = nlohmann::ordered_json::array();
+  for (std::size_t i = 1; i < image.blobs.size(); ++i)
+    manifest["layers"].push_back(descriptor(image.blobs[i]));
+  // Docker indents its manifests with three spaces; any bytes would do, the digest covers them.
+  return manifest.dump(3);
+}
+
+}  // namespace layerpush::engine

@@ -1,0 +1,124 @@
+#include "engine/oci_layout.h"
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/error.h"
+#include "engine/file_bytes.h"
+#include "hashing/sha256.h"
+
+namespace layerpush::engine {
+namespace {
+using nlohmann::json;
+constexpr const char* kRefName = "org.opencontainers.image.ref.name";
+
+json parse_json(const std::string& bytes, const std::string& what) {
+  auto doc = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object())
+    throw Error(ErrorKind::kInput, what + " is not a JSON object");
+  return doc;
+}
+
+hashing::Digest descriptor_digest(const json& d, const std::string& where) {
+  std::string why;
+  auto digest = hashing::Digest::parse(d.value("digest", std::string()), &why);
+  if (!digest) throw Error(ErrorKind::kInput, where + ": " + why);
+  return *digest;
+}
+
+std::string ref_name(const json& d) {
+  if (d.contains("annotations") && d["annotations"].is_object())
+    return d["annotations"].value(kRefName, std::string());
+  return {};
+}
+
+const json& choose_manifest(const json& manifests, const std::optional<std::string>& selector,
+                            const std::string& dir) {
+  std::vector<const json*> matches;
+  std::string names;
+  for (const auto& d : manifests) {
+    const std::string name = ref_name(d);
+    if (!name.empty()) names += (names.empty() ? "" : ", ") + name;
+    if (!selector || d.value("digest", std::string()) == *selector || name == *selector)
+      matches.push_back(&d);
+  }
+  if (matches.size() == 1) return *matches.front();
+  if (matches.empty() && selector)
+    throw Error(ErrorKind::kInput, "oci:" + dir + " has no image named \"" + *selector +
+                                       "\" (names: " + (names.empty() ? "none" : names) + ")");
+  if (matches.empty()) throw Error(ErrorKind::kInput, "oci:" + dir + " lists no images");
+  throw Error(ErrorKind::kInput, "oci:" + dir + " holds " + std::to_string(matches.size()) +
+                                     " images; choose one with oci:" + dir + ":NAME (names: " +
+                                     (names.empty() ? "none" : names) + ")");
+}
+
+std::uint64_t file_size_or_fail(const std::string& path, const hashing::Digest& digest) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error(ErrorKind::kInput, "blob " + digest.str() + " is missing: no file " + path);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+ImageBlob blob_from(const json& d, const std::string& dir, std::string role) {
+  const auto digest = descriptor_digest(d, role);
+  if (!d.contains("size") || !d["size"].is_number_unsigned())
+    throw Error(ErrorKind::kInput, role + " descriptor has no size");
+  const std::uint64_t size = d["size"].get<std::uint64_t>();
+  const std::string path = dir + "/blobs/sha256/" + std::string(digest.hex());
+  const std::uint64_t on_disk = file_size_or_fail(path, digest);
+  if (on_disk != size)
+    throw Error(ErrorKind::kCorrupt, "blob " + digest.str() + " is corrupt: expected " +
+                                         std::to_string(size) + " bytes, the file has " +
+                                         std::to_string(on_disk));
+  ImageBlob blob;
+  blob.role = std::move(role);
+  blob.media_type = d.value("mediaType", std::string());
+  blob.recipe = BlobRecipe{path, 0, size, nullptr, Encoding::kAsStored};
+  blob.digest = digest;
+  blob.size = size;
+  return blob;
+}
+}  // namespace
+
+Image load_oci_layout(const std::string& dir, const std::optional<std::string>& selector) {
+  struct stat st {};
+  if (::stat((dir + "/oci-layout").c_str(), &st) != 0)
+    throw Error(ErrorKind::kInput, dir + " is not an OCI image layout: it has no oci-layout file");
+  const json index = parse_json(read_small_file(dir + "/index.json"), dir + "/index.json");
+  if (!index.contains("manifests") || !index["manifests"].is_array())
+    throw Error(ErrorKind::kInput, dir + "/index.json has no manifests list");
+  const json& chosen = choose_manifest(index["manifests"], selector, dir);
+
+  const auto manifest_digest = descriptor_digest(chosen, dir + "/index.json");
+  std::string media_type = chosen.value("mediaType", std::string());
+  if (media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList)
+    throw Error(ErrorKind::kInput, "oci:" + dir + " names a multi-platform index (" +
+                                       manifest_digest.str() +
+                                       "); pushing indexes is not supported yet");
+  std::string bytes =
+      read_small_file(dir + "/blobs/sha256/" + std::string(manifest_digest.hex()));
+  const auto actual = hashing::sha256_of(bytes);
+  if (actual != manifest_digest)
+    throw Error(ErrorKind::kCorrupt, "manifest " + manifest_digest.str() +
+                                         " is corrupt: expected " + manifest_digest.str() +
+                                         ", read " + actual.str());
+  const json manifest = parse_json(bytes, "manifest " + manifest_digest.str());
+  if (media_type.empty()) media_type = manifest.value("mediaType", std::string(media_type::kOciManifest));
+  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array())
+    throw Error(ErrorKind::kInput, "manifest " + manifest_digest.str() + " has no config or layers");
+
+  Image image;
+  image.source = "oci:" + dir + (selector ? ":" + *selector : "");
+  image.manifest_media_type = media_type;
+  image.manifest_bytes = std::move(bytes);
+  const std::string name = ref_name(chosen);
+  if (!name.empty()) image.source_tag = name;
+  image.blobs.push_back(blob_from(manifest["config"], dir, "config"));
+  int n = 0;
+  for (const auto& layer : manifest["layers"])
+    image.blobs.push_back(blob_from(layer, dir, "layer " + std::to_string(++n)));
+  return image;
+}
+
+}  // namespace layerpush::engine

@@ -1,0 +1,114 @@
+#include "engine/push.h"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <numeric>
+
+#include "engine/blob_upload.h"
+#include "engine/error.h"
+#include "engine/tls_context.h"
+#include "hashing/sha256.h"
+
+namespace layerpush::engine {
+namespace asio = boost::asio;
+
+namespace {
+// Largest first: the big blobs bound the push's length, so they start while every lane is free.
+std::vector<std::size_t> upload_order(const Image& image) {
+  std::vector<std::size_t> order(image.blobs.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto weight = [&](std::size_t i) {
+    const auto& b = image.blobs[i];
+    return b.size ? *b.size : b.recipe.length;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
+  return order;
+}
+
+// Runs `body` as a coroutine on `ioc` until it and everything it started finish; rethrows.
+template <class Body>
+void run_to_end(asio::io_context& ioc, Body body) {
+  std::exception_ptr failure;
+  asio::co_spawn(ioc, std::move(body), [&](std::exception_ptr e) { failure = e; });
+  ioc.restart();
+  ioc.run();
+  if (failure) std::rethrow_exception(failure);
+}
+}  // namespace
+
+PushReport push_image(Image image, const Reference& destination, const PushOptions& options,
+                      PushObserver* observer) {
+  if (options.jobs < 1) throw Error(ErrorKind::kUsage, "--jobs must be at least 1");
+  const auto start = std::chrono::steady_clock::now();
+  std::string notice;
+  const io::Backend backend = io::choose_backend(options.io_backend, &notice);
+  if (!notice.empty() && observer) observer->notice(notice);
+
+  asio::io_context ioc(1);
+  // One worker per lane, plus one so a producer still winding down after a failure never holds
+  // up the next blob's.
+  asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
+  auto tls = make_tls_context(options.tls_verify);
+  ConnectionPool pool(tls.get(), Timeouts{});
+  RegistryClient client(registry_base(destination.api_host(), options.plain_http),
+                        destination.repository, pool);
+  PushContext context{ioc.get_executor(), workers, client, options, backend, observer};
+
+  PushReport report;
+  report.reference = destination.str();
+  report.io_backend = std::string(io::backend_name(backend));
+  report.blobs.resize(image.blobs.size());
+
+  const auto order = upload_order(image);
+  std::size_t next = 0;
+  std::exception_ptr first_failure;
+  auto lane = [&]() -> asio::awaitable<void> {
+    while (next < order.size() && !client.cancelled()) {
+      const std::size_t i = order[next++];
+      co_await resolve_digest(context, image.blobs[i]);
+      if (observer) observer->blob_ready(i, image.blobs[i]);
+      report.blobs[i] = co_await push_blob(context, image.blobs[i], i);
+      if (observer) observer->blob_done(i, report.blobs[i]);
+    }
+  };
+  const int lanes = std::min<int>(options.jobs, static_cast<int>(order.size()));
+  for (int l = 0; l < lanes; ++l)
+    asio::co_spawn(ioc, lane, [&](std::exception_ptr e) {
+      // The first failure is the cause; the others are lanes stopping because of it.
+      if (e && !first_failure) {
+        first_failure = e;
+        client.cancel();
+      }
+    });
+  ioc.run();
+  if (first_failure) {
+    workers.join();
+    std::rethrow_exception(first_failure);
+  }
+
+  if (!image.manifest_bytes) image.manifest_bytes = build_docker_manifest(image);
+  const auto manifest_digest = hashing::sha256_of(*image.manifest_bytes);
+  if (destination.digest && *destination.digest != manifest_digest)
+    throw Error(ErrorKind::kUsage, "destination names digest " + destination.digest->str() +
+                                       " but the image's manifest is " + manifest_digest.str());
+  run_to_end(ioc, [&]() -> asio::awaitable<void> {
+    const std::string reference = destination.manifest_reference();
+    co_await client.put_manifest(reference, *image.manifest_bytes, image.manifest_media_type);
+  });
+  workers.join();
+
+  report.manifest_digest = manifest_digest.str();
+  report.manifest_size = image.manifest_bytes->size();
+  for (const auto& b : report.blobs)
+    if (b.action == BlobAction::kUploaded) report.bytes_uploaded += b.size;
+  report.requests = client.requests_sent();
+  report.connections = pool.connections_opened();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace layerpush::engine

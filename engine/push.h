@@ -1,0 +1,67 @@
+// Pushes one image to one registry repository: every blob checked with HEAD and uploaded only if
+// missing, at most `jobs` blobs at a time, the manifest last and only when every blob is in.
+// push_image() runs the whole push on the calling thread (network) plus a small worker pool
+// (reading, hashing, compressing) and returns when it is done.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/image.h"
+#include "engine/reference.h"
+#include "io/range_reader.h"
+
+namespace layerpush::engine {
+
+struct PushOptions {
+  int jobs = 5;                 // blobs in flight at once; docker's default
+  std::uint64_t chunk_size = 0;  // 0: each blob in one request; else PATCH chunks of this size
+  bool plain_http = false;      // http:// instead of https://
+  bool tls_verify = true;
+  std::optional<io::Backend> io_backend;  // forced reader backend; else probed
+  // Per blob in flight: buffers of `buffer_size` queued between reader and network. Peak memory
+  // is about jobs * buffers_per_blob * buffer_size whatever the layer sizes (bench/ measures it).
+  std::size_t buffer_size = 1 << 20;
+  std::size_t buffers_per_blob = 4;
+};
+
+enum class BlobAction { kUploaded, kExists };
+
+struct BlobReport {
+  std::string role;
+  std::string digest;
+  std::uint64_t size = 0;
+  BlobAction action = BlobAction::kExists;
+  double seconds = 0;
+};
+
+struct PushReport {
+  std::string reference;  // normalized destination
+  std::string manifest_digest;
+  std::uint64_t manifest_size = 0;
+  double seconds = 0;
+  std::uint64_t bytes_uploaded = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t connections = 0;
+  std::string io_backend;
+  std::vector<BlobReport> blobs;  // in image order: config, then layers
+};
+
+// Told of progress on the network thread; implementations must return quickly.
+class PushObserver {
+ public:
+  virtual ~PushObserver() = default;
+  virtual void notice(const std::string& sentence) {}
+  // The blob's digest and size are known (at once for OCI layouts, after compression otherwise).
+  virtual void blob_ready(std::size_t index, const ImageBlob& blob) {}
+  virtual void blob_progress(std::size_t index, std::uint64_t bytes_sent) {}
+  virtual void blob_done(std::size_t index, const BlobReport& report) {}
+};
+
+// Throws engine::Error; no tag or manifest is written unless every blob is in the registry.
+PushReport push_image(Image image, const Reference& destination, const PushOptions& options,
+                      PushObserver* observer = nullptr);
+
+}  // namespace layerpush::engine

@@ -1,0 +1,208 @@
+#include "engine/registry_client.h"
+
+#include "engine/error.h"
+#include "engine/registry_errors.h"
+#include "hashing/sha256.h"
+
+namespace layerpush::engine {
+namespace {
+constexpr std::string_view kUserAgent = "layerpush/0.1";
+// Largest piece handed to one write: big enough that syscalls are amortized, small enough that a
+// cancelled push notices within a few milliseconds.
+constexpr std::size_t kWritePiece = 256 << 10;
+
+template <class Request>
+void set_common(Request& request, const Url& url, http::verb verb) {
+  request.version(11);
+  request.method(verb);
+  request.target(url.target);
+  request.set(http::field::host, url.origin.host_header());
+  request.set(http::field::user_agent, kUserAgent);
+}
+}  // namespace
+
+RegistryClient::RegistryClient(Url base, std::string repository, ConnectionPool& pool)
+    : base_(std::move(base)), repository_(std::move(repository)), pool_(pool) {}
+
+std::string RegistryClient::where() const {
+  return base_.origin.host_header() + "/" + repository_;
+}
+
+Url RegistryClient::api(const std::string& path) const {
+  Url url = base_;
+  url.target = "/v2/" + repository_ + "/" + path;
+  return url;
+}
+
+void RegistryClient::refuse(std::string_view what, const Response& response) const {
+  throw Error(ErrorKind::kRegistry,
+              std::string(what) + " was refused: " +
+                  describe_error_response(response.result_int(), response.reason(),
+                                          response.body()));
+}
+
+Url RegistryClient::location_of(const Url& request_url, const Response& response,
+                                std::string_view what) const {
+  auto it = response.find(http::field::location);
+  if (it == response.end())
+    throw Error(ErrorKind::kRegistry, std::string(what) + " got no Location header");
+  return resolve_location(request_url, it->value());
+}
+
+void RegistryClient::check_digest_header(const Response& response, const hashing::Digest& expected,
+                                         std::string_view what) const {
+  auto it = response.find("Docker-Content-Digest");
+  if (it != response.end() && it->value() != expected.str())
+    throw Error(ErrorKind::kRegistry, std::string(what) + ": registry reports digest " +
+                                          std::string(it->value()) + ", expected " + expected.str());
+}
+
+http::request<http::string_body> RegistryClient::request(http::verb verb, const Url& url) const {
+  http::request<http::string_body> request;
+  set_common(request, url, verb);
+  return request;
+}
+
+asio::awaitable<Response> RegistryClient::send(http::request<http::string_body>& request,
+                                               const Url& url, bool even_if_cancelled) {
+  const auto verb = request.method();
+  request.prepare_payload();
+  for (int attempt = 1;; ++attempt) {
+    if (cancelled_ && !even_if_cancelled) throw Error(ErrorKind::kCancelled, "push cancelled");
+    // GCC 12 miscompiles co_await inside a conditional expression, hence the if/else here.
+    ConnectionPool::Lease lease;
+    if (attempt == 1)
+      lease = co_await pool_.acquire(url.origin);
+    else
+      lease = co_await pool_.acquire_fresh(url.origin);
+    try {
+      ++requests_;
+      co_await lease.connection->write(request);
+      auto response = co_await lease.connection->read(verb == http::verb::head);
+      pool_.release(std::move(lease.connection));
+      co_return response;
+    } catch (const Error& e) {
+      // A pooled connection the registry closed while it sat idle fails on first use; these
+      // requests carry no streamed body, so sending them again on a new connection is safe.
+      if (!lease.reused || attempt > 1 || e.kind() != ErrorKind::kTransport) throw;
+    }
+  }
+}
+
+asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_body>& request,
+                                                    const Url& url, std::uint64_t length,
+                                                    BodyReader& body, const SentCallback& sent) {
+  request.set(http::field::content_type, "application/octet-stream");
+  request.content_length(length);
+  auto lease = co_await pool_.acquire(url.origin);
+  auto& connection = *lease.connection;
+  http::request_serializer<http::buffer_body> serializer(request);
+  ++requests_;
+  co_await connection.write_header(serializer);
+  std::uint64_t remaining = length;
+  do {
+    std::span<const std::byte> piece;
+    try {
+      if (cancelled_) throw Error(ErrorKind::kCancelled, "push cancelled");
+      if (remaining > 0)
+        piece = co_await body.next(std::min<std::uint64_t>(remaining, kWritePiece));
+    } catch (...) {
+      // Closing mid-body guarantees the registry never commits a partial or corrupt blob.
+      connection.abort();
+      throw;
+    }
+    remaining -= piece.size();
+    co_await connection.write_body(serializer, request, piece, remaining == 0);
+    if (sent && !piece.empty()) sent(piece.size());
+  } while (remaining > 0);
+  auto response = co_await connection.read(false);
+  pool_.release(std::move(lease.connection));
+  co_return response;
+}
+
+asio::awaitable<bool> RegistryClient::blob_exists(const hashing::Digest& digest) {
+  const Url url = api("blobs/" + digest.str());
+  auto head = request(http::verb::head, url);
+  auto response = co_await send(head, url);
+  if (response.result() == http::status::ok) co_return true;
+  if (response.result() == http::status::not_found) co_return false;
+  refuse("checking blob " + digest.str() + " on " + where(), response);
+}
+
+asio::awaitable<Url> RegistryClient::start_upload() {
+  const Url url = api("blobs/uploads/");
+  auto post = request(http::verb::post, url);
+  auto response = co_await send(post, url);
+  if (response.result() != http::status::accepted)
+    refuse("starting a blob upload to " + where(), response);
+  co_return location_of(url, response, "starting a blob upload to " + where());
+}
+
+asio::awaitable<void> RegistryClient::put_whole_blob(const Url& location,
+                                                     const hashing::Digest& digest,
+                                                     std::uint64_t size, BodyReader& body,
+                                                     const SentCallback& sent) {
+  Url url = location;
+  url.target = with_digest(location.target, digest.str());
+  http::request<http::buffer_body> put;
+  set_common(put, url, http::verb::put);
+  auto response = co_await send_body(put, url, size, body, sent);
+  co_await body.expect_end();
+  const std::string what = "uploading blob " + digest.str() + " to " + where();
+  // 201 is the spec's answer; some registries answer 200, 202 or 204 for the same success.
+  const auto status = response.result_int();
+  if (status != 201 && status != 200 && status != 202 && status != 204) refuse(what, response);
+  check_digest_header(response, digest, what);
+}
+
+asio::awaitable<Url> RegistryClient::patch_chunk(const Url& location, std::uint64_t offset,
+                                                 std::uint64_t length, BodyReader& body,
+                                                 const SentCallback& sent) {
+  const std::string range = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  http::request<http::buffer_body> patch;
+  set_common(patch, location, http::verb::patch);
+  patch.set(http::field::content_range, range);
+  auto response = co_await send_body(patch, location, length, body, sent);
+  const std::string what = "uploading bytes " + range + " to " + where();
+  // 202 is the spec's answer; ECR answers 201.
+  if (response.result_int() != 202 && response.result_int() != 201) refuse(what, response);
+  co_return location_of(location, response, what);
+}
+
+asio::awaitable<void> RegistryClient::finish_upload(const Url& location,
+                                                    const hashing::Digest& digest) {
+  Url url = location;
+  url.target = with_digest(location.target, digest.str());
+  auto put = request(http::verb::put, url);
+  auto response = co_await send(put, url);
+  const std::string what = "committing blob " + digest.str() + " to " + where();
+  const auto status = response.result_int();
+  if (status != 201 && status != 200 && status != 202 && status != 204) refuse(what, response);
+  check_digest_header(response, digest, what);
+}
+
+asio::awaitable<void> RegistryClient::cancel_upload(const Url& location) {
+  try {
+    auto del = request(http::verb::delete_, location);
+    co_await send(del, location, /*even_if_cancelled=*/true);
+  } catch (const Error&) {
+    // Best effort: an abandoned session expires on the registry by itself.
+  }
+}
+
+asio::awaitable<hashing::Digest> RegistryClient::put_manifest(const std::string& reference,
+                                                              const std::string& bytes,
+                                                              const std::string& media_type) {
+  const auto digest = hashing::sha256_of(bytes);
+  const Url url = api("manifests/" + reference);
+  auto put = request(http::verb::put, url);
+  put.set(http::field::content_type, media_type);
+  put.body() = bytes;
+  auto response = co_await send(put, url);
+  const std::string what = "putting manifest " + reference + " on " + where();
+  if (response.result_int() != 201 && response.result_int() != 200) refuse(what, response);
+  check_digest_header(response, digest, what);
+  co_return digest;
+}
+
+}  // namespace layerpush::engine

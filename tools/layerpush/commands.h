@@ -1,0 +1,15 @@
+// The subcommands of the layerpush program. Each add_*_command registers its options on the app
+// and returns the function that runs it once the command line has been parsed (it returns the
+// exit status, and throws engine::Error for main() to report).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace layerpush::cli {
+
+using CommandRunner = std::function<int()>;
+
+CommandRunner add_push_command(CLI::App& app);
+
+}  // namespace layerpush::cli

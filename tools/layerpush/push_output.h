@@ -1,0 +1,47 @@
+// What `layerpush push` shows while and after it pushes: live progress bars on a terminal, plain
+// lines otherwise (logs, CI), or nothing with --json and -q. Lives on the network thread as the
+// push's observer; the final report goes to stdout.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/push.h"
+
+namespace layerpush::cli {
+
+enum class OutputMode { kProgress, kJson, kQuiet };
+
+class PushOutput : public engine::PushObserver {
+ public:
+  PushOutput(OutputMode mode, const engine::Image& image, std::FILE* err);
+
+  void notice(const std::string& sentence) override;
+  void blob_ready(std::size_t index, const engine::ImageBlob& blob) override;
+  void blob_progress(std::size_t index, std::uint64_t bytes_sent) override;
+  void blob_done(std::size_t index, const engine::BlobReport& report) override;
+
+  // Writes the result to stdout: "TAG: digest: sha256:… size: N", a JSON summary, or the digest.
+  void finish(const engine::PushReport& report, const std::string& shown_reference);
+
+ private:
+  struct Line {
+    std::string label;  // short digest, or the role until the digest is known
+    std::uint64_t size = 0;
+    std::uint64_t sent = 0;
+    std::string state = "Waiting";
+  };
+  void redraw(bool force);
+  std::string render(const Line& line) const;
+
+  OutputMode mode_;
+  bool terminal_;
+  std::FILE* err_;
+  std::vector<Line> lines_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace layerpush::cli

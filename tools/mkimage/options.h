@@ -1,0 +1,36 @@
+// What layerpush-mkimage was asked to write, after parsing and checking the command line.
+// Plain values; safe to share once built.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tools/mkimage/content.h"
+
+namespace layerpush::mkimage {
+
+struct Options {
+  enum class Format { kOci, kDockerArchive };
+  Format format = Format::kOci;
+  std::filesystem::path out;
+  std::uint32_t layers = 3;
+  std::uint64_t layer_size = 1 << 20;
+  std::uint64_t seed = 1;
+  ContentKind content = ContentKind::kRandom;
+  std::string repo = "test/image";  // --name before the tag
+  std::string tag = "latest";
+  std::uint32_t images = 1;  // docker-archive only
+  bool gzip_layers = false;  // oci only
+};
+
+// "1048576", "512K", "64M", "2G" (binary units; "KiB", "MB" and lowercase also accepted).
+std::optional<std::uint64_t> parse_size(std::string_view text);
+
+// Splits "repo:tag" at the last ':' after the last '/', so "host:5000/repo" has no tag.
+// A missing tag is "latest".
+void split_name(std::string_view name, std::string& repo, std::string& tag);
+
+}  // namespace layerpush::mkimage
