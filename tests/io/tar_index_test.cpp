@@ -96,7 +96,9 @@ TEST_P(TarIndexTest, MemberNamesAreNormalized) {
 }
 
 TEST_P(TarIndexTest, TruncatedCopyThrows) {
-  const std::uint64_t cut = index_.find_file("sub/inner.bin")->data_offset + 1000;
+  const TarMember* inner = index_.find_file("sub/inner.bin");
+  ASSERT_NE(inner, nullptr);
+  const std::uint64_t cut = inner->data_offset + 1000;
   ASSERT_EQ(truncate(archive_.c_str(), static_cast<off_t>(cut)), 0);
   File truncated = File::open_read(archive_);
   EXPECT_THROW(TarIndex::read(truncated.fd(), truncated.size()), TarError);

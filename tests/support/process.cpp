@@ -89,7 +89,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
   if (stdin_text) ::fcntl(in.write_end(), F_SETFL, O_NONBLOCK);
   if (stdin_text && to_write.empty()) in.close_write();
   bool out_open = true, err_open = true;
-  while (out_open || err_open) {
+  // Runs until both outputs end and stdin is delivered (or refused), or the deadline passes.
+  while (out_open || err_open || in.write_end() >= 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;  // reap() kills it
     pollfd fds[3] = {

@@ -42,6 +42,16 @@ TEST(RunCommandTest, ChildIgnoringInputDoesNotKillUs) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// The child closes its outputs first and only then reads: stdin must still be delivered.
+TEST(RunCommandTest, InputIsDeliveredAfterTheOutputsClose) {
+  TempDir dir;
+  auto file = (dir.path() / "got").string();
+  std::string input(1 << 20, 'y');  // more than a pipe holds
+  auto r = run_command({"sh", "-c", "exec >/dev/null 2>&1; sleep 0.2; cat > " + file}, input);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(std::filesystem::file_size(file), input.size());
+}
+
 TEST(RunCommandTest, ExtraEnvironmentIsAddedAndOverrides) {
   auto r = run_command({"sh", "-c", "echo \"$LP_ONE $HOME\""}, std::nullopt,
                        {"LP_ONE=1", "HOME=/elsewhere"});

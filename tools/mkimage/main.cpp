@@ -1,7 +1,6 @@
 // layerpush-mkimage: writes synthetic, reproducible container images for tests and benchmarks,
 // as an OCI layout or a `docker save` archive, and prints a JSON report of the digests.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <exception>
 #include <iostream>
 

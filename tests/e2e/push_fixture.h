@@ -1,0 +1,92 @@
+// Shared set-up for end-to-end push tests: a fresh real registry per test, a temporary folder,
+// the built layerpush and the generator, and skopeo as the independent client that checks what
+// was pushed.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/mkimage.h"
+#include "tests/support/process.h"
+#include "tests/support/registry.h"
+
+namespace layerpush::testing {
+
+class PushTest : public ::testing::Test {
+ protected:
+  void SetUp() override { registry_ = LocalRegistry::start(registry_options()); }
+  virtual LocalRegistry::Options registry_options() const { return {}; }
+
+  std::string dir(const std::string& name) const { return (temp_.path() / name).string(); }
+  std::string dest(const std::string& repo_and_tag) const {
+    return registry_->host() + "/" + repo_and_tag;
+  }
+
+  // Generates an image with layerpush-mkimage; returns its JSON report.
+  nlohmann::json make_image(const std::vector<std::string>& args) const {
+    return nlohmann::json::parse(run_mkimage(args));
+  }
+
+  CommandResult layerpush(std::vector<std::string> args,
+                          const std::vector<std::string>& env = {}) const {
+    args.insert(args.begin(), built_program("layerpush").string());
+    return run_command(args, std::nullopt, env);
+  }
+
+  // Pushes with --json and returns the parsed summary; fails the test if the push fails.
+  nlohmann::json push_json(std::vector<std::string> args,
+                           const std::vector<std::string>& env = {}) const {
+    args.insert(args.begin(), "--json");
+    args.insert(args.begin(), "push");
+    auto result = layerpush(args, env);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out);
+  }
+
+  CommandResult skopeo(std::vector<std::string> args) const {
+    args.insert(args.begin(), "skopeo");
+    return run_command(args);
+  }
+
+  // The digest skopeo computes over the manifest bytes the registry serves for `ref`.
+  std::string registry_manifest_digest(const std::string& repo_and_tag) const {
+    auto r = skopeo({"inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+                     "docker://" + dest(repo_and_tag)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto out = r.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  }
+
+  // Copies the pushed image back with skopeo (which checks every blob's digest as it reads it)
+  // into an OCI layout, and returns the digests of the blobs it holds.
+  std::set<std::string> copy_back(const std::string& repo_and_tag) const {
+    const std::string out = dir("copied-back-" + std::to_string(copies_++));
+    auto r = skopeo({"copy", "--preserve-digests", "--src-tls-verify=false",
+                     "docker://" + dest(repo_and_tag),
+                     "oci:" + out + ":back"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> digests;
+    for (const auto& entry : std::filesystem::directory_iterator(out + "/blobs/sha256"))
+      digests.insert("sha256:" + entry.path().filename().string());
+    return digests;
+  }
+
+  int blob_uploads_seen() const {
+    return registry_->count_requests("POST", "/blobs/uploads/") +
+           registry_->count_requests("PATCH", "/blobs/uploads/") +
+           registry_->count_requests("PUT", "/blobs/uploads/");
+  }
+
+  TempDir temp_{"layerpush-e2e"};
+  std::unique_ptr<LocalRegistry> registry_;
+  mutable int copies_ = 0;
+};
+
+}  // namespace layerpush::testing

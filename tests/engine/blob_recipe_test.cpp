@@ -1,0 +1,343 @@
+// GzipEncoder (deterministic, valid gzip that decompresses to its input) and produce_blob (file
+// ranges and inline bytes, as stored or gzip-compressed, with both digests, and early stops).
+#include "engine/blob_recipe.h"
+
+#include <gtest/gtest.h>
+#include <isa-l/crc.h>
+#include <isa-l/igzip_lib.h>
+
+#include <cstdint>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "engine/gzip_encoder.h"
+#include "hashing/sha256.h"
+#include "io/range_reader.h"
+#include "tests/support/process.h"
+
+namespace layerpush::engine {
+namespace {
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(rng() & 0xff);
+  return out;
+}
+
+// Compressible: words repeating with variation, like the text files of a layer.
+std::string text_bytes(std::size_t n) {
+  static const char* kWords[] = {"layer ", "push ", "registry ", "blob\n", "manifest ", "digest "};
+  std::string out;
+  for (std::size_t i = 0; out.size() < n; ++i) out += kWords[(i * 7 + i / 5) % 6];
+  out.resize(n);
+  return out;
+}
+
+std::span<const std::byte> bytes_of(const std::string& s) {
+  return std::as_bytes(std::span(s.data(), s.size()));
+}
+
+std::uint32_t le32(const std::string& s, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+// Decompresses one whole gzip stream with ISA-L (which checks its CRC) and checks the header and
+// trailer by hand; fails the test if the stream is invalid or followed by other bytes.
+std::string gunzip(const std::string& gz) {
+  EXPECT_GE(gz.size(), 18u) << "too short for a gzip stream";
+  if (gz.size() < 18) return {};
+  EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(gz[1]), 0x8b);
+  EXPECT_EQ(gz[2], 8) << "compression method is not deflate";
+
+  inflate_state state;
+  isal_inflate_init(&state);
+  state.crc_flag = ISAL_GZIP;
+  state.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(gz.data()));
+  state.avail_in = static_cast<std::uint32_t>(gz.size());
+  std::string out;
+  std::vector<std::uint8_t> piece(64 << 10);
+  while (state.block_state != ISAL_BLOCK_FINISH) {
+    state.next_out = piece.data();
+    state.avail_out = static_cast<std::uint32_t>(piece.size());
+    const int result = isal_inflate(&state);
+    if (result < 0) {
+      ADD_FAILURE() << "isal_inflate failed with " << result;
+      return out;
+    }
+    const std::size_t produced = piece.size() - state.avail_out;
+    out.append(reinterpret_cast<const char*>(piece.data()), produced);
+    if (state.block_state != ISAL_BLOCK_FINISH && state.avail_in == 0 && produced == 0) {
+      ADD_FAILURE() << "gzip stream is truncated";
+      return out;
+    }
+  }
+  EXPECT_EQ(state.avail_in, 0u) << "bytes follow the gzip stream";
+  const std::uint32_t crc = crc32_gzip_refl(
+      0, reinterpret_cast<const unsigned char*>(out.data()), out.size());
+  EXPECT_EQ(le32(gz, gz.size() - 8), crc) << "trailer CRC32";
+  EXPECT_EQ(le32(gz, gz.size() - 4), static_cast<std::uint32_t>(out.size())) << "trailer ISIZE";
+  return out;
+}
+
+// Compresses `input` fed in pieces of `piece` bytes (0: all at once), then ends the stream.
+std::string gzip(const std::string& input, std::size_t piece = 0, int level = 1) {
+  GzipEncoder encoder(level);
+  std::string out;
+  auto sink = [&](std::span<const std::byte> bytes) {
+    out.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return true;
+  };
+  if (piece == 0) piece = input.size() + 1;
+  for (std::size_t at = 0; at < input.size(); at += piece)
+    EXPECT_TRUE(encoder.feed(bytes_of(input).subspan(at, std::min(piece, input.size() - at)),
+                             false, sink));
+  EXPECT_TRUE(encoder.feed({}, true, sink));
+  return out;
+}
+
+TEST(GzipEncoderTest, SameInputGivesTheSameBytes) {
+  const std::string input = random_bytes(700 << 10, 1) + text_bytes(900 << 10);
+  const std::string a = gzip(input, 256 << 10);
+  const std::string b = gzip(input, 256 << 10);
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_TRUE(a == b) << "two compressions of the same input differ";
+  EXPECT_EQ(hashing::sha256_of(a), hashing::sha256_of(b));
+}
+
+TEST(GzipEncoderTest, OutputDecompressesToTheInput) {
+  const std::string text = text_bytes(2 << 20);
+  const std::string gz = gzip(text, 1 << 20);
+  EXPECT_LT(gz.size(), text.size() / 4) << "text did not compress";
+  EXPECT_TRUE(gunzip(gz) == text);
+}
+
+TEST(GzipEncoderTest, IncompressibleInputLargerThanTheOutputPieceRoundTrips) {
+  // More than 256 KiB of output per feed: the encoder must drain its output buffer repeatedly.
+  const std::string input = random_bytes(1 << 20, 2);
+  const std::string gz = gzip(input);
+  EXPECT_GT(gz.size(), input.size() / 2);
+  EXPECT_TRUE(gunzip(gz) == input);
+}
+
+TEST(GzipEncoderTest, EveryLevelRoundTrips) {
+  const std::string input = text_bytes(300 << 10) + random_bytes(300 << 10, 3);
+  for (int level = 0; level <= 3; ++level) {
+    SCOPED_TRACE("level " + std::to_string(level));
+    const std::string gz = gzip(input, 100 << 10, level);
+    EXPECT_TRUE(gunzip(gz) == input);
+    EXPECT_TRUE(gz == gzip(input, 100 << 10, level)) << "not deterministic";
+  }
+}
+
+TEST(GzipEncoderTest, OddPieceSizesRoundTrip) {
+  const std::string input = text_bytes(200 << 10) + random_bytes(50 << 10, 4);
+  for (std::size_t piece : {1u, 7u, 4093u, 65537u}) {
+    SCOPED_TRACE("pieces of " + std::to_string(piece));
+    EXPECT_TRUE(gunzip(gzip(input, piece)) == input);
+  }
+}
+
+TEST(GzipEncoderTest, EmptyInputGivesAValidEmptyStream) {
+  const std::string gz = gzip("");
+  EXPECT_TRUE(gunzip(gz).empty());
+  EXPECT_EQ(le32(gz, gz.size() - 8), 0u);
+  EXPECT_EQ(le32(gz, gz.size() - 4), 0u);
+  EXPECT_EQ(gz, gzip("")) << "not deterministic";
+}
+
+TEST(GzipEncoderTest, SystemGzipAcceptsTheOutput) {
+  const std::string input = text_bytes(500 << 10) + random_bytes(300 << 10, 5);
+  auto result = testing::run_command({"gzip", "-dc"}, gzip(input, 128 << 10));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(result.out == input) << "gzip -dc gave " << result.out.size() << " bytes";
+}
+
+TEST(GzipEncoderTest, SinkReturningFalseStopsFeed) {
+  const std::string input = random_bytes(2 << 20, 6);
+  GzipEncoder encoder;
+  int calls = 0;
+  EXPECT_FALSE(encoder.feed(bytes_of(input), false, [&](std::span<const std::byte> piece) {
+    EXPECT_GT(piece.size(), 0u);
+    ++calls;
+    return false;
+  }));
+  EXPECT_EQ(calls, 1) << "the sink was called again after asking to stop";
+}
+
+TEST(GzipEncoderTest, SinkReturningFalseAtTheTrailerStopsFeed) {
+  GzipEncoder encoder;
+  int calls = 0;
+  EXPECT_FALSE(encoder.feed(bytes_of(std::string("abc")), true, [&](auto) {
+    ++calls;
+    return false;
+  }));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(GzipEncoderTest, RefusesLevelsOutsideZeroToThree) {
+  EXPECT_THROW(GzipEncoder(4), std::invalid_argument);
+  EXPECT_THROW(GzipEncoder(-1), std::invalid_argument);
+}
+
+// A temporary file holding random bytes, and a pread reader with small buffers so that a range
+// arrives in many pieces.
+class ProduceBlobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    contents_ = random_bytes(300 << 10, 7) + text_bytes(400 << 10);
+    path_ = (dir_.path() / "data").string();
+    std::ofstream(path_, std::ios::binary) << contents_;
+    reader_ = io::make_reader(io::Backend::kPread, io::ReaderOptions{.buffer_size = 16 << 10});
+  }
+
+  // Runs produce_blob, collecting what reaches the sink into `produced_`.
+  std::optional<ProducedBlob> produce(const BlobRecipe& recipe) {
+    produced_.clear();
+    return produce_blob(recipe, *reader_, [&](std::span<const std::byte> piece) {
+      produced_.append(reinterpret_cast<const char*>(piece.data()), piece.size());
+      return true;
+    });
+  }
+
+  testing::TempDir dir_;
+  std::string contents_;
+  std::string path_;
+  std::unique_ptr<io::RangeReader> reader_;
+  std::string produced_;
+};
+
+TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
+  const std::uint64_t offset = 12345, length = 500001;
+  const std::string range = contents_.substr(offset, length);
+  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kAsStored});
+  ASSERT_TRUE(blob);
+  EXPECT_TRUE(produced_ == range) << "the sink got other bytes";
+  EXPECT_EQ(blob->digest, hashing::sha256_of(range));
+  EXPECT_EQ(blob->size, length);
+  EXPECT_EQ(blob->raw_digest, blob->digest);
+  EXPECT_NE(blob->digest, hashing::sha256_of(contents_.substr(0, length)));
+}
+
+TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
+  const std::uint64_t offset = contents_.size() - 1000;
+  auto blob = produce(BlobRecipe{path_, offset, 1000, nullptr, Encoding::kAsStored});
+  ASSERT_TRUE(blob);
+  EXPECT_EQ(blob->digest, hashing::sha256_of(contents_.substr(offset)));
+  EXPECT_EQ(blob->size, 1000u);
+}
+
+TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
+  const std::uint64_t offset = 4097, length = 600000;
+  const std::string range = contents_.substr(offset, length);
+  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
+  ASSERT_TRUE(blob);
+  EXPECT_EQ(blob->raw_digest, hashing::sha256_of(range));
+  EXPECT_EQ(blob->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(blob->size, produced_.size());
+  EXPECT_NE(blob->digest, blob->raw_digest);
+  EXPECT_TRUE(gunzip(produced_) == range) << "the produced bytes are not the gzip of the range";
+
+  // The same recipe read again gives the same bytes: a layer's digest is reproducible.
+  const std::string first = produced_;
+  auto again = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->digest, blob->digest);
+  EXPECT_TRUE(produced_ == first);
+}
+
+TEST_F(ProduceBlobTest, EmptyRange) {
+  const auto empty = hashing::sha256_of(std::string_view());
+  auto stored = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kAsStored});
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->digest, empty);
+  EXPECT_EQ(stored->size, 0u);
+  EXPECT_TRUE(produced_.empty());
+
+  auto gz = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kGzip});
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->raw_digest, empty);
+  EXPECT_EQ(gz->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(gz->size, produced_.size());
+  EXPECT_TRUE(gunzip(produced_).empty());
+}
+
+TEST_F(ProduceBlobTest, InlineBytesAsStoredAndGzip) {
+  auto config = std::make_shared<const std::string>(R"({"architecture":"amd64","os":"linux"})");
+  BlobRecipe recipe;
+  recipe.inline_bytes = config;
+  recipe.length = config->size();
+  auto stored = produce(recipe);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(produced_, *config);
+  EXPECT_EQ(stored->digest, hashing::sha256_of(*config));
+  EXPECT_EQ(stored->raw_digest, stored->digest);
+  EXPECT_EQ(stored->size, config->size());
+
+  recipe.encoding = Encoding::kGzip;
+  auto gz = produce(recipe);
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->raw_digest, hashing::sha256_of(*config));
+  EXPECT_EQ(gz->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(gz->size, produced_.size());
+  EXPECT_EQ(gunzip(produced_), *config);
+}
+
+TEST_F(ProduceBlobTest, SinkReturningFalseStopsAndGivesNullopt) {
+  for (Encoding encoding : {Encoding::kAsStored, Encoding::kGzip}) {
+    SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
+    int calls = 0;
+    auto blob = produce_blob(BlobRecipe{path_, 10, contents_.size() - 10, nullptr, encoding},
+                             *reader_, [&](std::span<const std::byte>) {
+                               ++calls;
+                               return false;
+                             });
+    EXPECT_FALSE(blob.has_value());
+    EXPECT_EQ(calls, 1) << "the sink was called again after asking to stop";
+  }
+}
+
+TEST_F(ProduceBlobTest, SinkStoppingLaterAlsoGivesNullopt) {
+  for (Encoding encoding : {Encoding::kAsStored, Encoding::kGzip}) {
+    SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
+    std::uint64_t seen = 0;
+    int calls = 0;
+    auto blob = produce_blob(BlobRecipe{path_, 0, contents_.size(), nullptr, encoding}, *reader_,
+                             [&](std::span<const std::byte> piece) {
+                               seen += piece.size();
+                               return ++calls < 3;
+                             });
+    EXPECT_FALSE(blob.has_value());
+    EXPECT_EQ(calls, 3);
+    EXPECT_LT(seen, contents_.size());
+  }
+}
+
+TEST_F(ProduceBlobTest, InlineSinkStopGivesNullopt) {
+  BlobRecipe recipe;
+  recipe.inline_bytes = std::make_shared<const std::string>("config");
+  recipe.length = 6;
+  EXPECT_FALSE(produce_blob(recipe, *reader_, [](auto) { return false; }).has_value());
+}
+
+TEST_F(ProduceBlobTest, RangePastTheEndOfTheFileThrows) {
+  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kAsStored}),
+               std::system_error);
+  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kGzip}),
+               std::system_error);
+}
+
+TEST_F(ProduceBlobTest, MissingFileThrows) {
+  EXPECT_THROW(produce(BlobRecipe{path_ + ".missing", 0, 1, nullptr, Encoding::kAsStored}),
+               std::system_error);
+}
+
+}  // namespace
+}  // namespace layerpush::engine
