@@ -6,24 +6,27 @@
 
 namespace layerpush::engine {
 namespace asio = boost::asio;
+namespace {
+constexpr std::size_t kPageSize = 4096;
+std::size_t round_up_to_page(std::size_t n) { return (n + kPageSize - 1) / kPageSize * kPageSize; }
+}  // namespace
 
 BlobPipe::BlobPipe(asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size)
     : ready_(executor, asio::steady_timer::time_point::max()),
       capacity_(capacity),
-      buffer_size_(buffer_size) {}
+      buffer_size_(buffer_size),
+      memory_(static_cast<std::byte*>(
+          std::aligned_alloc(kPageSize, round_up_to_page(capacity * buffer_size)))) {
+  if (!memory_) throw std::bad_alloc();
+  for (std::size_t i = 0; i < capacity; ++i) free_.push_back(memory_.get() + i * buffer_size);
+}
 
 std::optional<Buffer> BlobPipe::take_buffer() {
   std::unique_lock lock(mutex_);
-  room_.wait(lock, [&] { return closed_ || outstanding_ < capacity_; });
+  room_.wait(lock, [&] { return closed_ || !free_.empty(); });
   if (closed_) return std::nullopt;
-  ++outstanding_;
-  Buffer buffer;
-  if (!free_.empty()) {
-    buffer = std::move(free_.back());
-    free_.pop_back();
-  }
-  buffer.clear();
-  buffer.reserve(buffer_size_);
+  Buffer buffer{free_.back(), 0};
+  free_.pop_back();
   return buffer;
 }
 
@@ -31,7 +34,7 @@ bool BlobPipe::push(Buffer buffer) {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return false;
-    filled_.push_back(std::move(buffer));
+    filled_.push_back(buffer);
   }
   wake_consumer();
   return true;
@@ -57,7 +60,7 @@ asio::awaitable<std::optional<Buffer>> BlobPipe::pop() {
     {
       std::lock_guard lock(mutex_);
       if (!filled_.empty()) {
-        Buffer buffer = std::move(filled_.front());
+        Buffer buffer = filled_.front();
         filled_.pop_front();
         co_return buffer;
       }
@@ -74,16 +77,21 @@ asio::awaitable<std::optional<Buffer>> BlobPipe::pop() {
 void BlobPipe::recycle(Buffer buffer) {
   {
     std::lock_guard lock(mutex_);
-    --outstanding_;
-    free_.push_back(std::move(buffer));
+    free_.push_back(buffer.data);
   }
   room_.notify_one();
+}
+
+bool BlobPipe::closed() {
+  std::lock_guard lock(mutex_);
+  return closed_;
 }
 
 void BlobPipe::close() {
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
+    for (const auto& buffer : filled_) free_.push_back(buffer.data);
     filled_.clear();
   }
   room_.notify_all();

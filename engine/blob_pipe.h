@@ -2,7 +2,10 @@
 // them, with back-pressure: the producer blocks once `capacity` buffers are outstanding, so a
 // blob in flight never holds more than capacity * buffer size bytes, whatever its size.
 //
-// Thread-safety: push()/finish() are called from one producer thread; pop()/recycle()/close()
+// The memory is one block of capacity * buffer_size bytes, allocated with the pipe, so the
+// reader can read straight into the buffers the network then sends from.
+//
+// Thread-safety: take_buffer()/push()/finish() are called from one producer thread; pop()/recycle()/close()
 // from coroutines on the pipe's executor (the network thread). Hold it in a shared_ptr: wake-ups
 // posted by the producer keep it alive.
 #pragma once
@@ -11,25 +14,34 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace layerpush::engine {
 
-using Buffer = std::vector<std::byte>;
+// One block of a pipe's memory: `size` bytes at `data`, room for the pipe's buffer_size.
+struct Buffer {
+  std::byte* data = nullptr;
+  std::size_t size = 0;
+  std::span<const std::byte> bytes() const { return {data, size}; }
+};
 
 class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
  public:
   BlobPipe(boost::asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size);
 
-  // Producer side. take_buffer() blocks until fewer than `capacity` buffers are outstanding and
-  // returns an empty buffer with room for buffer_size bytes; nullopt once the consumer closed.
+  // Producer side. take_buffer() blocks until one of the `capacity` buffers is free and returns
+  // it empty; nullopt once the consumer closed.
   std::optional<Buffer> take_buffer();
+  // Gives back a taken buffer that was never pushed.
+  void untake(Buffer buffer) { recycle(buffer); }
   // Queues a filled buffer for the consumer; false once the consumer closed.
   bool push(Buffer buffer);
   // Ends the stream: cleanly, or with the producer's error, which pop() then rethrows.
@@ -39,6 +51,9 @@ class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
   boost::asio::awaitable<std::optional<Buffer>> pop();
   // Returns a consumed buffer so the producer can fill it again.
   void recycle(Buffer buffer);
+
+  std::size_t buffer_size() const { return buffer_size_; }
+  bool closed();
   // The consumer gives up: the producer's pending and future calls return at once.
   void close();
 
@@ -51,9 +66,12 @@ class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
 
   std::mutex mutex_;
   std::condition_variable room_;
+  struct FreeMemory {
+    void operator()(std::byte* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::byte, FreeMemory> memory_;  // page-aligned: whole pages for the kernel to fill
   std::deque<Buffer> filled_;      // GUARDED_BY(mutex_)
-  std::vector<Buffer> free_;       // GUARDED_BY(mutex_)
-  std::size_t outstanding_ = 0;    // GUARDED_BY(mutex_): buffers taken and not yet recycled
+  std::vector<std::byte*> free_;   // GUARDED_BY(mutex_)
   bool finished_ = false;          // GUARDED_BY(mutex_)
   bool closed_ = false;            // GUARDED_BY(mutex_)
   std::exception_ptr error_;       // GUARDED_BY(mutex_)

@@ -1,6 +1,7 @@
 // The worker-thread half of a blob upload: reads, encodes and hashes a blob into a BlobPipe, and
 // ends the stream with an error instead of its last buffer when the bytes do not match the
-// expected digest or size, so a corrupt blob is never completed on the wire.
+// expected digest or size, so a corrupt blob is never completed on the wire. Blobs sent as
+// stored are read by the kernel straight into the pipe's buffers: no copy in user space.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,14 @@
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
+
+// Sizes of the read path, from bench/push_vs_skopeo.sh on 2 cores: 256 KiB buffers with 4 reads
+// in flight keep the CPU cost per GB within 5% of 1 MiB buffers while peak memory stays at
+// jobs * kBuffersPerBlob * 256 KiB. A pipe needs kReadQueueDepth buffers for reads in flight,
+// one held back until the digest is checked, and at least one on its way to the network.
+inline constexpr std::size_t kBlobBufferSize = 256 << 10;
+inline constexpr unsigned kReadQueueDepth = 4;
+inline constexpr std::size_t kBuffersPerBlob = kReadQueueDepth + 2;
 
 // A reader for the calling worker thread, made on first use and kept for the thread's life.
 // Every reader has the same buffer size, so a layer compressed twice is fed to the compressor in
@@ -22,9 +31,8 @@ struct ExpectedBlob {
 };
 
 // Runs on a worker thread until the blob is produced or the consumer closed the pipe; always
-// finishes the pipe. Never throws.
+// finishes the pipe. Never throws. The pipe's buffers must be kBlobBufferSize bytes.
 void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& recipe,
-                       const ExpectedBlob& expected, io::Backend backend,
-                       std::size_t buffer_size);
+                       const ExpectedBlob& expected, io::Backend backend);
 
 }  // namespace layerpush::engine

@@ -90,12 +90,11 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     co_return report;
   }
   const Url location = co_await context.client.start_upload();
-  auto pipe = std::make_shared<BlobPipe>(context.network, context.options.buffers_per_blob,
-                                         context.options.buffer_size);
+  auto pipe = std::make_shared<BlobPipe>(context.network, kBuffersPerBlob, kBlobBufferSize);
   asio::post(context.workers, [pipe, recipe = blob.recipe,
                                expected = ExpectedBlob{*blob.digest, *blob.size},
-                               backend = context.backend, size = context.options.buffer_size] {
-    produce_into_pipe(pipe, recipe, expected, backend, size);
+                               backend = context.backend] {
+    produce_into_pipe(pipe, recipe, expected, backend);
   });
   std::exception_ptr failure;
   try {

@@ -5,31 +5,31 @@
 namespace layerpush::engine {
 
 BodyReader::~BodyReader() {
-  if (current_) pipe_->recycle(std::move(*current_));
+  if (current_) pipe_->recycle(*current_);
 }
 
 boost::asio::awaitable<std::span<const std::byte>> BodyReader::next(std::size_t max) {
-  while (!current_ || position_ == current_->size()) {
-    if (current_) pipe_->recycle(std::move(*current_));
+  while (!current_ || position_ == current_->size) {
+    if (current_) pipe_->recycle(*current_);
     current_ = co_await pipe_->pop();
     position_ = 0;
     if (!current_) throw Error(ErrorKind::kCorrupt, "blob ended before its declared size");
   }
-  const std::size_t n = std::min(max, current_->size() - position_);
-  std::span<const std::byte> piece(current_->data() + position_, n);
+  const std::size_t n = std::min(max, current_->size - position_);
+  std::span<const std::byte> piece(current_->data + position_, n);
   position_ += n;
   co_return piece;
 }
 
 boost::asio::awaitable<void> BodyReader::expect_end() {
-  if (current_ && position_ < current_->size())
+  if (current_ && position_ < current_->size)
     throw Error(ErrorKind::kCorrupt, "blob is longer than its declared size");
   if (current_) {
-    pipe_->recycle(std::move(*current_));
+    pipe_->recycle(*current_);
     current_.reset();
   }
   if (auto extra = co_await pipe_->pop()) {
-    pipe_->recycle(std::move(*extra));
+    pipe_->recycle(*extra);
     throw Error(ErrorKind::kCorrupt, "blob is longer than its declared size");
   }
 }

@@ -21,10 +21,8 @@ struct PushOptions {
   bool plain_http = false;      // http:// instead of https://
   bool tls_verify = true;
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
-  // Per blob in flight: buffers of `buffer_size` queued between reader and network. Peak memory
-  // is about jobs * buffers_per_blob * buffer_size whatever the layer sizes (bench/ measures it).
-  std::size_t buffer_size = 1 << 20;
-  std::size_t buffers_per_blob = 4;
+  // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
+  // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
 
 enum class BlobAction { kUploaded, kExists };

@@ -30,14 +30,38 @@ class PreadReader final : public RangeReader {
     }
   }
 
+  void read_into(int fd, std::uint64_t offset, std::uint64_t length,
+                 BufferExchange& exchange) override {
+    check_range(offset, length);
+    const std::uint64_t end = offset + length;
+    for (std::uint64_t pos = offset; pos < end;) {
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size_, end - pos));
+      std::byte* buffer = exchange.take();
+      if (buffer == nullptr) return;
+      try {
+        fill(fd, pos, want, end, buffer);
+      } catch (...) {
+        exchange.discard(buffer);
+        throw;
+      }
+      if (!exchange.give(buffer, want)) return;
+      pos += want;
+    }
+  }
+
   Backend backend() const override { return Backend::kPread; }
 
  private:
-  // Fills the buffer with `want` bytes from `pos`, retrying short reads, EINTR and EAGAIN.
   void fill(int fd, std::uint64_t pos, std::size_t want, std::uint64_t range_end) {
+    fill(fd, pos, want, range_end, buffer_.get());
+  }
+
+  // Fills `into` with `want` bytes from `pos`, retrying short reads, EINTR and EAGAIN.
+  void fill(int fd, std::uint64_t pos, std::size_t want, std::uint64_t range_end, std::byte* into) {
     std::size_t got = 0;
     while (got < want) {
-      const ssize_t n = ::pread(fd, buffer_.get() + got, want - got, static_cast<off_t>(pos + got));
+      const ssize_t n = ::pread(fd, into + got, want - got, static_cast<off_t>(pos + got));
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
         throw std::system_error(errno, std::generic_category(),

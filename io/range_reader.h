@@ -33,6 +33,23 @@ struct ReaderOptions {
 // stop reading early (read() then returns without error).
 using BufferSink = std::function<bool(std::span<const std::byte>)>;
 
+// Where read_into() puts bytes: buffers the caller owns (so bytes can go from the kernel to their
+// final buffer with no copy in between). Called on the reading thread only.
+class BufferExchange {
+ public:
+  virtual ~BufferExchange() = default;
+  // An empty buffer of at least the reader's buffer_size bytes; nullptr stops reading. May block:
+  // the reader keeps at most queue_depth buffers taken and not given back, so a caller that
+  // lets queue_depth + 1 buffers out at once never blocks the reader forever.
+  virtual std::byte* take() = 0;
+  // A buffer from take() now holding the range's next `size` bytes, in file order; ownership
+  // goes back to the caller. Return false to stop reading.
+  virtual bool give(std::byte* buffer, std::size_t size) = 0;
+  // A buffer from take() that will not be filled (the read stopped or failed); it is the caller's
+  // again and no read is pending on it.
+  virtual void discard(std::byte* buffer) = 0;
+};
+
 class RangeReader {
  public:
   virtual ~RangeReader() = default;
@@ -40,6 +57,9 @@ class RangeReader {
   // EAGAIN/EINTR are retried. Throws std::system_error on a read error, and on end of file before
   // the range ends (errc::io_error, "file ends at byte N, before the range ends at M").
   virtual void read(int fd, std::uint64_t offset, std::uint64_t length, const BufferSink& sink) = 0;
+  // The same, reading into the exchange's buffers instead of the reader's own.
+  virtual void read_into(int fd, std::uint64_t offset, std::uint64_t length,
+                         BufferExchange& exchange) = 0;
   virtual Backend backend() const = 0;
 };
 

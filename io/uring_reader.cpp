@@ -52,10 +52,24 @@ class UringReader final : public RangeReader {
   UringReader& operator=(const UringReader&) = delete;
 
   void read(int fd, std::uint64_t offset, std::uint64_t length, const BufferSink& sink) override;
+  void read_into(int fd, std::uint64_t offset, std::uint64_t length,
+                 BufferExchange& exchange) override;
   Backend backend() const override { return Backend::kIoUring; }
 
  private:
+  // Where a slot's bytes go: the reader's slab (read) or the caller's buffers (read_into).
+  class Destination {
+   public:
+    virtual ~Destination() = default;
+    virtual std::byte* acquire(std::size_t slot) = 0;  // nullptr: stop
+    virtual bool deliver(std::byte* data, std::size_t size) = 0;
+    virtual void abandon(std::byte* data) = 0;  // acquired, never delivered, no read pending
+  };
+  void run(int fd, std::uint64_t offset, std::uint64_t length, Destination& destination);
+  void abandon_undelivered(Destination& destination) noexcept;
+
   struct Slot {
+    std::byte* data = nullptr;  // where the chunk is read to; null once delivered
     std::uint64_t start = 0;   // file offset of the slot's chunk
     std::uint32_t size = 0;    // bytes in the chunk
     std::uint32_t filled = 0;  // bytes read so far
@@ -86,6 +100,39 @@ class UringReader final : public RangeReader {
 };
 
 void UringReader::read(int fd, std::uint64_t offset, std::uint64_t length, const BufferSink& sink) {
+  struct Slab final : Destination {
+    UringReader& reader;
+    const BufferSink& sink;
+    Slab(UringReader& r, const BufferSink& s) : reader(r), sink(s) {}
+    std::byte* acquire(std::size_t slot) override { return reader.buffer(slot); }
+    bool deliver(std::byte* data, std::size_t size) override { return sink({data, size}); }
+    void abandon(std::byte*) override {}
+  } slab(*this, sink);
+  run(fd, offset, length, slab);
+}
+
+void UringReader::read_into(int fd, std::uint64_t offset, std::uint64_t length,
+                            BufferExchange& exchange) {
+  struct Caller final : Destination {
+    BufferExchange& exchange;
+    explicit Caller(BufferExchange& e) : exchange(e) {}
+    std::byte* acquire(std::size_t) override { return exchange.take(); }
+    bool deliver(std::byte* data, std::size_t size) override { return exchange.give(data, size); }
+    void abandon(std::byte* data) override { exchange.discard(data); }
+  } caller(exchange);
+  run(fd, offset, length, caller);
+}
+
+// Gives back every buffer still held by a slot; only after drain(), when no read is pending.
+void UringReader::abandon_undelivered(Destination& destination) noexcept {
+  for (auto& slot : slots_) {
+    if (slot.data != nullptr) destination.abandon(slot.data);
+    slot.data = nullptr;
+  }
+}
+
+void UringReader::run(int fd, std::uint64_t offset, std::uint64_t length,
+                      Destination& destination) {
   if (broken_) throw std::system_error(EIO, std::generic_category(), "io_uring reader is broken");
   check_range(offset, length);
   const std::uint64_t end = offset + length;
@@ -98,13 +145,16 @@ void UringReader::read(int fd, std::uint64_t offset, std::uint64_t length, const
       // A slot is free once its previous chunk was delivered, so stay queue_depth ahead.
       for (; next_queue < chunks && next_queue < next_deliver + depth_; ++next_queue) {
         Slot& slot = slots_[next_queue % depth_];
-        slot = Slot{offset + next_queue * buffer_size_, 0, 0, false, false, 0};
+        std::byte* data = destination.acquire(next_queue % depth_);
+        if (data == nullptr) break;
+        slot = Slot{data, offset + next_queue * buffer_size_, 0, 0, false, false, 0};
         slot.size =
             static_cast<std::uint32_t>(std::min<std::uint64_t>(buffer_size_, end - slot.start));
         queue_read(next_queue % depth_);
       }
       const std::size_t index = next_deliver % depth_;
-      const Slot& slot = slots_[index];
+      Slot& slot = slots_[index];
+      if (slot.data == nullptr) break;  // acquire() asked to stop before this chunk was queued
       if (slot.in_flight) {
         wait_and_reap();
         continue;
@@ -118,14 +168,17 @@ void UringReader::read(int fd, std::uint64_t offset, std::uint64_t length, const
       // Let the kernel work on queued reads while the sink runs. A failure here is ignored on
       // purpose: the entries stay queued and the next wait_and_reap() submits and reports.
       if (io_uring_sq_ready(&ring_) > 0) io_uring_submit(&ring_);
-      if (!sink({buffer(index), slot.size})) break;
+      std::byte* data = std::exchange(slot.data, nullptr);
+      if (!destination.deliver(data, slot.size)) break;
       ++next_deliver;
     }
   } catch (...) {
     drain();
+    abandon_undelivered(destination);
     throw;
   }
   drain();
+  abandon_undelivered(destination);
 }
 
 io_uring_sqe* UringReader::get_sqe() {
@@ -143,7 +196,7 @@ io_uring_sqe* UringReader::get_sqe() {
 void UringReader::queue_read(std::size_t index) {
   Slot& slot = slots_[index];
   io_uring_sqe* sqe = get_sqe();
-  io_uring_prep_read(sqe, fd_, buffer(index) + slot.filled, slot.size - slot.filled,
+  io_uring_prep_read(sqe, fd_, slot.data + slot.filled, slot.size - slot.filled,
                      slot.start + slot.filled);
   io_uring_sqe_set_data64(sqe, index);
   slot.in_flight = true;

@@ -22,6 +22,10 @@
 namespace layerpush::engine {
 namespace {
 
+// A digest as text (or "(none)"), so that a failed comparison prints readably.
+std::string text(const hashing::Digest& d) { return d.str(); }
+std::string text(const std::optional<hashing::Digest>& d) { return d ? d->str() : "(none)"; }
+
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
   std::string out(n, '\0');
@@ -80,8 +84,8 @@ std::string gunzip(const std::string& gz) {
     }
   }
   EXPECT_EQ(state.avail_in, 0u) << "bytes follow the gzip stream";
-  const std::uint32_t crc = crc32_gzip_refl(
-      0, reinterpret_cast<const unsigned char*>(out.data()), out.size());
+  const std::uint32_t crc =
+      crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(out.data()), out.size());
   EXPECT_EQ(le32(gz, gz.size() - 8), crc) << "trailer CRC32";
   EXPECT_EQ(le32(gz, gz.size() - 4), static_cast<std::uint32_t>(out.size())) << "trailer ISIZE";
   return out;
@@ -97,8 +101,8 @@ std::string gzip(const std::string& input, std::size_t piece = 0, int level = 1)
   };
   if (piece == 0) piece = input.size() + 1;
   for (std::size_t at = 0; at < input.size(); at += piece)
-    EXPECT_TRUE(encoder.feed(bytes_of(input).subspan(at, std::min(piece, input.size() - at)),
-                             false, sink));
+    EXPECT_TRUE(
+        encoder.feed(bytes_of(input).subspan(at, std::min(piece, input.size() - at)), false, sink));
   EXPECT_TRUE(encoder.feed({}, true, sink));
   return out;
 }
@@ -220,17 +224,17 @@ TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
   auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kAsStored});
   ASSERT_TRUE(blob);
   EXPECT_TRUE(produced_ == range) << "the sink got other bytes";
-  EXPECT_EQ(blob->digest, hashing::sha256_of(range));
+  EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(range)));
   EXPECT_EQ(blob->size, length);
-  EXPECT_EQ(blob->raw_digest, blob->digest);
-  EXPECT_NE(blob->digest, hashing::sha256_of(contents_.substr(0, length)));
+  EXPECT_EQ(text(blob->raw_digest), text(blob->digest));
+  EXPECT_NE(text(blob->digest), text(hashing::sha256_of(contents_.substr(0, length))));
 }
 
 TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
   const std::uint64_t offset = contents_.size() - 1000;
   auto blob = produce(BlobRecipe{path_, offset, 1000, nullptr, Encoding::kAsStored});
   ASSERT_TRUE(blob);
-  EXPECT_EQ(blob->digest, hashing::sha256_of(contents_.substr(offset)));
+  EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(contents_.substr(offset))));
   EXPECT_EQ(blob->size, 1000u);
 }
 
@@ -239,17 +243,17 @@ TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
   const std::string range = contents_.substr(offset, length);
   auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
   ASSERT_TRUE(blob);
-  EXPECT_EQ(blob->raw_digest, hashing::sha256_of(range));
-  EXPECT_EQ(blob->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(text(blob->raw_digest), text(hashing::sha256_of(range)));
+  EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(produced_)));
   EXPECT_EQ(blob->size, produced_.size());
-  EXPECT_NE(blob->digest, blob->raw_digest);
+  EXPECT_NE(text(blob->digest), text(blob->raw_digest));
   EXPECT_TRUE(gunzip(produced_) == range) << "the produced bytes are not the gzip of the range";
 
   // The same recipe read again gives the same bytes: a layer's digest is reproducible.
   const std::string first = produced_;
   auto again = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->digest, blob->digest);
+  EXPECT_EQ(text(again->digest), text(blob->digest));
   EXPECT_TRUE(produced_ == first);
 }
 
@@ -257,14 +261,14 @@ TEST_F(ProduceBlobTest, EmptyRange) {
   const auto empty = hashing::sha256_of(std::string_view());
   auto stored = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kAsStored});
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->digest, empty);
+  EXPECT_EQ(text(stored->digest), text(empty));
   EXPECT_EQ(stored->size, 0u);
   EXPECT_TRUE(produced_.empty());
 
   auto gz = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kGzip});
   ASSERT_TRUE(gz);
-  EXPECT_EQ(gz->raw_digest, empty);
-  EXPECT_EQ(gz->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(text(gz->raw_digest), text(empty));
+  EXPECT_EQ(text(gz->digest), text(hashing::sha256_of(produced_)));
   EXPECT_EQ(gz->size, produced_.size());
   EXPECT_TRUE(gunzip(produced_).empty());
 }
@@ -277,15 +281,15 @@ TEST_F(ProduceBlobTest, InlineBytesAsStoredAndGzip) {
   auto stored = produce(recipe);
   ASSERT_TRUE(stored);
   EXPECT_EQ(produced_, *config);
-  EXPECT_EQ(stored->digest, hashing::sha256_of(*config));
-  EXPECT_EQ(stored->raw_digest, stored->digest);
+  EXPECT_EQ(text(stored->digest), text(hashing::sha256_of(*config)));
+  EXPECT_EQ(text(stored->raw_digest), text(stored->digest));
   EXPECT_EQ(stored->size, config->size());
 
   recipe.encoding = Encoding::kGzip;
   auto gz = produce(recipe);
   ASSERT_TRUE(gz);
-  EXPECT_EQ(gz->raw_digest, hashing::sha256_of(*config));
-  EXPECT_EQ(gz->digest, hashing::sha256_of(produced_));
+  EXPECT_EQ(text(gz->raw_digest), text(hashing::sha256_of(*config)));
+  EXPECT_EQ(text(gz->digest), text(hashing::sha256_of(produced_)));
   EXPECT_EQ(gz->size, produced_.size());
   EXPECT_EQ(gunzip(produced_), *config);
 }

@@ -42,8 +42,8 @@ TEST(ByteSizeTest, LargestValuesThatFit) {
 }
 
 TEST(ByteSizeTest, RefusesMalformedText) {
-  const std::vector<std::string> bad = {"",    "abc", "5X",  "-1",   "5MM", "M",   "K5",
-                                        " 5",  "5 M", "5M ", "+5",   "5T",  "5.5M", "5BB",
+  const std::vector<std::string> bad = {"",    "abc",  "5X",  "-1",  "5MM",  "M",    "K5",
+                                        " 5",  "5 M",  "5M ", "+5",  "5T",   "5.5M", "5BB",
                                         "5Bi", "0x10", "5KM", "1e3", "5MiBB"};
   for (const auto& text : bad) EXPECT_EQ(parse_byte_size(text), std::nullopt) << '"' << text << '"';
 }

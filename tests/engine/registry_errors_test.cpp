@@ -10,7 +10,8 @@ namespace layerpush::engine {
 namespace {
 
 const std::string kOneError =
-    R"({"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content","detail":{}}]})";
+    R"({"errors":[{"code":"DIGEST_INVALID",)"
+    R"("message":"provided digest did not match uploaded content","detail":{}}]})";
 const std::string kTwoErrors =
     R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null},)"
     R"({"code":"DENIED","message":"requested access to the resource is denied"}]})";
@@ -76,8 +77,9 @@ TEST(FirstErrorCodeTest, OfOneAndOfSeveralErrors) {
 }
 
 TEST(FirstErrorCodeTest, SkipsEntriesWithoutAStringCode) {
-  EXPECT_EQ(first_error_code(R"({"errors":[{"message":"m"},{"code":7},"x",{"code":"BLOB_UNKNOWN"}]})"),
-            "BLOB_UNKNOWN");
+  EXPECT_EQ(
+      first_error_code(R"({"errors":[{"message":"m"},{"code":7},"x",{"code":"BLOB_UNKNOWN"}]})"),
+      "BLOB_UNKNOWN");
 }
 
 TEST(FirstErrorCodeTest, EmptyForNonJsonEmptyOrCodelessBodies) {

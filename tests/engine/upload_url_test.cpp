@@ -18,6 +18,9 @@ Origin origin(std::string scheme, std::string host, std::string port) {
   return Origin{std::move(scheme), std::move(host), std::move(port)};
 }
 
+// "scheme host port", so that a failed comparison prints readably.
+std::string show(const Origin& o) { return o.scheme + " " + o.host + " " + o.port; }
+
 // The kind of engine::Error that parse_url throws for `text`; fails the test if it accepts it.
 ErrorKind parse_error_kind(const std::string& text) {
   try {
@@ -32,48 +35,48 @@ ErrorKind parse_error_kind(const std::string& text) {
 
 TEST(RegistryBaseTest, HostWithoutPortGetsTheSchemesDefaultPort) {
   Url https = registry_base("registry.example.com", false);
-  EXPECT_EQ(https.origin, origin("https", "registry.example.com", "443"));
+  EXPECT_EQ(show(https.origin), show(origin("https", "registry.example.com", "443")));
   EXPECT_EQ(https.target, "/");
   EXPECT_EQ(https.str(), "https://registry.example.com/");
 
   Url plain = registry_base("registry.example.com", true);
-  EXPECT_EQ(plain.origin, origin("http", "registry.example.com", "80"));
+  EXPECT_EQ(show(plain.origin), show(origin("http", "registry.example.com", "80")));
   EXPECT_EQ(plain.target, "/");
   EXPECT_EQ(plain.str(), "http://registry.example.com/");
 }
 
 TEST(RegistryBaseTest, HostWithPortKeepsIt) {
   Url u = registry_base("localhost:5000", true);
-  EXPECT_EQ(u.origin, origin("http", "localhost", "5000"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "localhost", "5000")));
   EXPECT_EQ(u.str(), "http://localhost:5000/");
 
   Url ip = registry_base("127.0.0.1:5443", false);
-  EXPECT_EQ(ip.origin, origin("https", "127.0.0.1", "5443"));
+  EXPECT_EQ(show(ip.origin), show(origin("https", "127.0.0.1", "5443")));
   EXPECT_EQ(ip.str(), "https://127.0.0.1:5443/");
 }
 
 TEST(RegistryBaseTest, Ipv6HostLosesItsBracketsInTheOriginAndKeepsThemInText) {
   Url u = registry_base("[::1]:5000", true);
-  EXPECT_EQ(u.origin, origin("http", "::1", "5000"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "::1", "5000")));
   EXPECT_EQ(u.target, "/");
   EXPECT_EQ(u.origin.host_header(), "[::1]:5000");
   EXPECT_EQ(u.str(), "http://[::1]:5000/");
 
   Url no_port = registry_base("[fe80::1:ab]", false);
-  EXPECT_EQ(no_port.origin, origin("https", "fe80::1:ab", "443"));
+  EXPECT_EQ(show(no_port.origin), show(origin("https", "fe80::1:ab", "443")));
   EXPECT_EQ(no_port.str(), "https://[fe80::1:ab]/");
 }
 
 TEST(ParseUrlTest, SplitsOriginAndTarget) {
   Url u = parse_url("https://registry.example.com:8443/v2/team/app/blobs/uploads/?mount=x&from=y");
-  EXPECT_EQ(u.origin, origin("https", "registry.example.com", "8443"));
+  EXPECT_EQ(show(u.origin), show(origin("https", "registry.example.com", "8443")));
   EXPECT_EQ(u.target, "/v2/team/app/blobs/uploads/?mount=x&from=y");
   EXPECT_EQ(u.str(), "https://registry.example.com:8443/v2/team/app/blobs/uploads/?mount=x&from=y");
 }
 
 TEST(ParseUrlTest, EmptyPathBecomesSlash) {
   Url u = parse_url("http://example.com");
-  EXPECT_EQ(u.origin, origin("http", "example.com", "80"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "example.com", "80")));
   EXPECT_EQ(u.target, "/");
 
   Url with_query = parse_url("http://example.com?a=b");
@@ -87,7 +90,7 @@ TEST(ParseUrlTest, KeepsPercentEncodingsAndPaddingExactly) {
 
 TEST(ParseUrlTest, Ipv6Literal) {
   Url u = parse_url("https://[2001:db8::7]:9000/v2/");
-  EXPECT_EQ(u.origin, origin("https", "2001:db8::7", "9000"));
+  EXPECT_EQ(show(u.origin), show(origin("https", "2001:db8::7", "9000")));
   EXPECT_EQ(u.target, "/v2/");
   EXPECT_EQ(u.str(), "https://[2001:db8::7]:9000/v2/");
 }
@@ -99,6 +102,23 @@ TEST(ParseUrlTest, RefusesRelativeAndNonHttpUrlsAsRegistryErrors) {
   EXPECT_EQ(parse_error_kind(""), ErrorKind::kRegistry);
 }
 
+// RFC 3986 section 6.2.3: an empty port means the scheme's default ("http://h:/" is "http://h/").
+// DISABLED: engine/upload_url.cpp from_view takes u.port() whenever has_port() is true, so the
+// origin's port is "" (a connect to service "" fails) and host_header() gives "h:".
+TEST(ParseUrlTest, DISABLED_EmptyPortMeansTheDefaultPort) {
+  Url u = parse_url("http://registry.example.com:/v2/");
+  EXPECT_EQ(show(u.origin), show(origin("http", "registry.example.com", "80")));
+  EXPECT_EQ(u.origin.host_header(), "registry.example.com");
+}
+
+// RFC 3986 section 3.1: schemes are case-insensitive; a Location of "HTTPS://…" is https.
+// DISABLED: engine/upload_url.cpp from_view compares u.scheme() with "http"/"https" exactly, so
+// it throws kRegistry "is not http or https".
+TEST(ParseUrlTest, DISABLED_SchemeIsCaseInsensitive) {
+  Url u = parse_url("HTTPS://registry.example.com/v2/");
+  EXPECT_EQ(show(u.origin), show(origin("https", "registry.example.com", "443")));
+}
+
 class ResolveLocationTest : public ::testing::Test {
  protected:
   const Url request_ = parse_url("http://127.0.0.1:5000/v2/team/app/blobs/uploads/");
@@ -106,21 +126,21 @@ class ResolveLocationTest : public ::testing::Test {
 
 TEST_F(ResolveLocationTest, AbsoluteLocationOnAnotherHostPortAndScheme) {
   Url u = resolve_location(request_, "https://uploads.example.com:8443/up/x?sig=a%2Fb%3D&exp=1");
-  EXPECT_EQ(u.origin, origin("https", "uploads.example.com", "8443"));
+  EXPECT_EQ(show(u.origin), show(origin("https", "uploads.example.com", "8443")));
   EXPECT_EQ(u.target, "/up/x?sig=a%2Fb%3D&exp=1");
   EXPECT_EQ(u.str(), "https://uploads.example.com:8443/up/x?sig=a%2Fb%3D&exp=1");
 }
 
 TEST_F(ResolveLocationTest, AbsoluteLocationWithoutPortGetsTheDefaultOfItsScheme) {
   Url u = resolve_location(request_, "https://s3.example.com/bucket/key?X-Amz-Signature=ab%2B");
-  EXPECT_EQ(u.origin, origin("https", "s3.example.com", "443"));
+  EXPECT_EQ(show(u.origin), show(origin("https", "s3.example.com", "443")));
   EXPECT_EQ(u.target, "/bucket/key?X-Amz-Signature=ab%2B");
 }
 
 TEST_F(ResolveLocationTest, PathAbsoluteLocationKeepsTheRequestsOriginAndTheExactQuery) {
   const std::string location = "/v2/x/blobs/uploads/uuid?_state=abc%2Bdef==";
   Url u = resolve_location(request_, location);
-  EXPECT_EQ(u.origin, origin("http", "127.0.0.1", "5000"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "127.0.0.1", "5000")));
   EXPECT_EQ(u.target, location);
   EXPECT_EQ(u.str(), "http://127.0.0.1:5000" + location);
 }
@@ -135,7 +155,7 @@ TEST_F(ResolveLocationTest, RealisticDistributionStateIsKeptByteForByte) {
 
 TEST_F(ResolveLocationTest, RelativeLocationWithoutSlashResolvesAgainstTheRequestFolder) {
   Url u = resolve_location(request_, "uuid-1?_state=a%2Bb%3D==");
-  EXPECT_EQ(u.origin, request_.origin);
+  EXPECT_EQ(show(u.origin), show(request_.origin));
   EXPECT_EQ(u.target, "/v2/team/app/blobs/uploads/uuid-1?_state=a%2Bb%3D==");
 
   // Against a request whose path does not end in '/', the last segment is replaced.
@@ -146,14 +166,14 @@ TEST_F(ResolveLocationTest, RelativeLocationWithoutSlashResolvesAgainstTheReques
 
 TEST_F(ResolveLocationTest, NetworkPathLocationTakesTheRequestsScheme) {
   Url u = resolve_location(request_, "//other.example:7000/p?q=%2B");
-  EXPECT_EQ(u.origin, origin("http", "other.example", "7000"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "other.example", "7000")));
   EXPECT_EQ(u.target, "/p?q=%2B");
 }
 
 TEST_F(ResolveLocationTest, Ipv6RequestOriginIsKeptForRelativeLocations) {
   Url request = registry_base("[::1]:5000", true);
   Url u = resolve_location(request, "/v2/x/blobs/uploads/u?_state=s%3D");
-  EXPECT_EQ(u.origin, origin("http", "::1", "5000"));
+  EXPECT_EQ(show(u.origin), show(origin("http", "::1", "5000")));
   EXPECT_EQ(u.str(), "http://[::1]:5000/v2/x/blobs/uploads/u?_state=s%3D");
 }
 

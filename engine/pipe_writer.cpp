@@ -1,0 +1,58 @@
+#include "engine/pipe_writer.h"
+
+#include <cstring>
+
+namespace layerpush::engine {
+
+PipeWriter::~PipeWriter() {
+  // Buffers never handed over go back to the pipe's free list.
+  if (held_) pipe_.untake(*held_);
+  if (filling_) pipe_.untake(*filling_);
+}
+
+std::byte* PipeWriter::take() {
+  auto buffer = pipe_.take_buffer();
+  return buffer ? buffer->data : nullptr;
+}
+
+bool PipeWriter::give(std::byte* buffer, std::size_t size) {
+  if (hash_) hash_->update({buffer, size});
+  given_ += size;
+  if (held_ && !pipe_.push(*std::exchange(held_, std::nullopt))) {
+    pipe_.untake(Buffer{buffer, 0});
+    return false;
+  }
+  held_ = Buffer{buffer, size};
+  return true;
+}
+
+void PipeWriter::discard(std::byte* buffer) { pipe_.untake(Buffer{buffer, 0}); }
+
+bool PipeWriter::copy(std::span<const std::byte> bytes) {
+  while (!bytes.empty()) {
+    if (!filling_) {
+      filling_ = pipe_.take_buffer();
+      if (!filling_) return false;
+    }
+    const std::size_t n = std::min(bytes.size(), pipe_.buffer_size() - filling_->size);
+    std::memcpy(filling_->data + filling_->size, bytes.data(), n);
+    filling_->size += n;
+    bytes = bytes.subspan(n);
+    if (filling_->size == pipe_.buffer_size()) {
+      auto full = *std::exchange(filling_, std::nullopt);
+      if (!give(full.data, full.size)) return false;
+    }
+  }
+  return true;
+}
+
+bool PipeWriter::release_last() {
+  if (filling_ && filling_->size > 0) {
+    auto partial = *std::exchange(filling_, std::nullopt);
+    if (!give(partial.data, partial.size)) return false;
+  }
+  if (!held_) return true;
+  return pipe_.push(*std::exchange(held_, std::nullopt));
+}
+
+}  // namespace layerpush::engine
