@@ -44,6 +44,8 @@ const json& choose_manifest(const json& manifests, const std::optional<std::stri
       matches.push_back(&d);
   }
   if (matches.size() == 1) return *matches.front();
+  // A digest names one manifest even when the index lists it under several names.
+  if (!matches.empty() && selector && selector->starts_with("sha256:")) return *matches.front();
   if (matches.empty() && selector)
     throw Error(ErrorKind::kInput, "oci:" + dir + " has no image named \"" + *selector +
                                        "\" (names: " + (names.empty() ? "none" : names) + ")");

@@ -11,14 +11,18 @@ namespace {
 std::string default_port(std::string_view scheme) { return scheme == "https" ? "443" : "80"; }
 
 Url from_view(const urls::url_view& u, std::string_view original) {
-  if (u.scheme() != "http" && u.scheme() != "https")
+  // Schemes are case-insensitive (RFC 3986 3.1); scheme_id() compares them that way.
+  const bool https = u.scheme_id() == urls::scheme::https;
+  if (!https && u.scheme_id() != urls::scheme::http)
     throw Error(ErrorKind::kRegistry, "URL \"" + std::string(original) + "\" is not http or https");
   Url out;
-  out.origin.scheme = std::string(u.scheme());
+  out.origin.scheme = https ? "https" : "http";
   // host_name() of an IPv6 literal keeps the brackets; the resolver wants the bare address.
   out.origin.host = u.host_type() == urls::host_type::ipv6 ? std::string(u.host_address())
                                                            : std::string(u.encoded_host());
-  out.origin.port = u.has_port() ? std::string(u.port()) : default_port(u.scheme());
+  // An empty port ("host:/") means the default one (RFC 3986 6.2.3).
+  out.origin.port = u.has_port() && !u.port().empty() ? std::string(u.port())
+                                                      : default_port(out.origin.scheme);
   out.target = std::string(u.encoded_path());
   if (out.target.empty()) out.target = "/";
   if (u.has_query()) out.target += "?" + std::string(u.encoded_query());

@@ -24,7 +24,6 @@ namespace {
 
 // A digest as text (or "(none)"), so that a failed comparison prints readably.
 std::string text(const hashing::Digest& d) { return d.str(); }
-std::string text(const std::optional<hashing::Digest>& d) { return d ? d->str() : "(none)"; }
 
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);

@@ -44,7 +44,20 @@ void write_config(const std::filesystem::path& root, std::uint16_t port,
          << "  maintenance:\n    uploadpurging:\n      enabled: false\n"
          << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_secret() << "\n"
          << "  relativeurls: " << (options.relative_urls ? "true" : "false") << "\n";
+  if (options.tls)
+    config << "  tls:\n    certificate: " << (root / "cert.pem").string()
+           << "\n    key: " << (root / "key.pem").string() << "\n";
   if (!config.flush()) throw std::runtime_error("cannot write " + (root / "config.yml").string());
+}
+
+// A self-signed P-256 certificate valid for 127.0.0.1 and localhost, for one test's registry.
+void make_certificate(const std::filesystem::path& root) {
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=layerpush-test -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
+      (root / "key.pem").string() + " -out " + (root / "cert.pem").string() + " 2>/dev/null";
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("openssl could not make a test certificate in " + root.string());
 }
 
 std::string log_tail(const std::string& log) {
@@ -59,6 +72,8 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
   std::string root = "/tmp/layerpush-registry-XXXXXX";
   if (!::mkdtemp(root.data())) throw std::runtime_error("mkdtemp failed for " + root);
   registry->root_ = root;
+  registry->tls_ = options.tls;
+  if (options.tls) make_certificate(registry->root_);
 
   const auto deadline = Clock::now() + kStartTimeout;
   for (int attempt = 1;; ++attempt) {
@@ -88,8 +103,11 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
         exited = true;
         break;
       }
+      // A TLS registry answers a plain-HTTP probe with 400 ("client sent an HTTP request to an
+      // HTTPS server"), which shows it is up just as well.
+      const int ready_status = options.tls ? 400 : 200;
       if (registry->log_text().find(listening) != std::string::npos &&
-          http_get_status(registry->port_, "/v2/") == 200) {
+          http_get_status(registry->port_, "/v2/") == ready_status) {
         // Requests start after our own readiness probes.
         registry->forget_requests();
         return registry;

@@ -26,6 +26,9 @@ class LocalRegistry {
  public:
   struct Options {
     bool relative_urls = false;  // http.relativeurls: Location headers without scheme and host
+    // Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made with openssl;
+    // certificate_file() is then both the server's certificate and the CA to trust.
+    bool tls = false;
   };
   // Starts the registry and waits until GET /v2/ answers. Throws std::runtime_error (with the
   // registry's log) if it does not come up in 15 s.
@@ -36,6 +39,8 @@ class LocalRegistry {
   std::uint16_t port() const { return port_; }
   std::string host() const;  // "127.0.0.1:PORT"
   const std::filesystem::path& root() const { return root_; }  // config, data and log live here
+
+  std::filesystem::path certificate_file() const { return root_ / "cert.pem"; }
 
   std::string log_text() const;
   // Every request in the access log since start, or since the last forget_requests().
@@ -52,6 +57,7 @@ class LocalRegistry {
   std::filesystem::path root_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  bool tls_ = false;
   std::size_t log_mark_ = 0;  // byte offset in the log where requests() starts reading
 };
 

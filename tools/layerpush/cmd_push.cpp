@@ -22,6 +22,7 @@ struct PushArgs {
   int jobs = 5;
   std::string chunk_size = "0";
   bool plain_http = false;
+  bool plain_http_given = false;  // --plain-http or --plain-http=false was on the command line
   bool tls_verify = true;
   std::string io;
   bool json = false;
@@ -38,8 +39,10 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     throw Error(ErrorKind::kUsage, "--chunk-size \"" + args.chunk_size +
                                        "\" is not a size such as 0, 8M or 16777216");
   options.chunk_size = *chunk;
-  // docker talks plain HTTP to loopback registries without being asked; others need the flag.
-  options.plain_http = args.plain_http || engine::is_loopback_registry(destination.registry);
+  // docker talks plain HTTP to loopback registries without being asked; others need the flag,
+  // and --plain-http=false insists on HTTPS even for loopback.
+  options.plain_http = args.plain_http_given ? args.plain_http
+                                             : engine::is_loopback_registry(destination.registry);
   options.tls_verify = args.tls_verify;
   if (!args.io.empty()) {
     options.io_backend = io::parse_backend(args.io);
@@ -87,14 +90,18 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_option("--chunk-size", args->chunk_size,
                    "0 sends each blob in one request; else PATCH chunks of this size (e.g. 8M)")
       ->capture_default_str();
-  push->add_flag("--plain-http", args->plain_http,
-                 "Use http:// (automatic for localhost and 127.0.0.0/8)");
+  auto* plain = push->add_flag("--plain-http", args->plain_http,
+                               "Use http:// (the default for localhost, 127.0.0.0/8 and ::1; "
+                               "--plain-http=false insists on https)");
   push->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate")
       ->capture_default_str();
   push->add_option("--io", args->io, "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
   push->add_flag("--json", args->json, "Print one JSON summary on stdout");
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
-  return [push, args] { return push->parsed() ? run_push(*args) : 2; };
+  return [push, plain, args] {
+    args->plain_http_given = plain->count() > 0;
+    return push->parsed() ? run_push(*args) : 2;
+  };
 }
 
 }  // namespace layerpush::cli
