@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
 namespace layerpush::engine {
 namespace asio = boost::asio;
@@ -31,27 +32,32 @@ std::optional<Buffer> BlobPipe::take_buffer() {
 }
 
 bool BlobPipe::push(Buffer buffer) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (closed_) return false;
     filled_.push_back(buffer);
+    wake = std::exchange(consumer_waiting_, false);
   }
-  wake_consumer();
+  if (wake) wake_consumer();
   return true;
 }
 
 void BlobPipe::finish(std::exception_ptr error) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     finished_ = true;
     error_ = error;
+    wake = std::exchange(consumer_waiting_, false);
   }
-  wake_consumer();
+  if (wake) wake_consumer();
 }
 
 void BlobPipe::wake_consumer() {
-  // The timer belongs to the network thread; cancelling it there resumes a waiting pop(). A
-  // wake-up that arrives while nobody waits is harmless: pop() looks at the queue before waiting.
+  // The timer belongs to the network thread; cancelling it there resumes the waiting pop(). The
+  // post cannot overtake the wait: pop() registers it before the network thread runs anything
+  // else, and the producer saw consumer_waiting_ only after pop() set it.
   asio::post(ready_.get_executor(), [self = shared_from_this()] { self->ready_.cancel(); });
 }
 
@@ -68,6 +74,7 @@ asio::awaitable<std::optional<Buffer>> BlobPipe::pop() {
         if (error_) std::rethrow_exception(error_);
         co_return std::nullopt;
       }
+      consumer_waiting_ = true;
     }
     boost::system::error_code ignored;  // operation_aborted is the wake-up itself
     co_await ready_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

@@ -74,6 +74,9 @@ class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
   std::vector<std::byte*> free_;   // GUARDED_BY(mutex_)
   bool finished_ = false;          // GUARDED_BY(mutex_)
   bool closed_ = false;            // GUARDED_BY(mutex_)
+  // pop() is parked on `ready_`: only then does the producer post a wake-up, which saves a
+  // cross-thread hand-off per buffer while the consumer is busy sending.
+  bool consumer_waiting_ = false;  // GUARDED_BY(mutex_)
   std::exception_ptr error_;       // GUARDED_BY(mutex_)
 };
 

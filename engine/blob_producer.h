@@ -12,12 +12,13 @@
 
 namespace layerpush::engine {
 
-// Sizes of the read path, from bench/push_vs_skopeo.sh on 2 cores: 256 KiB buffers with 4 reads
-// in flight keep the CPU cost per GB within 5% of 1 MiB buffers while peak memory stays at
-// jobs * kBuffersPerBlob * 256 KiB. A pipe needs kReadQueueDepth buffers for reads in flight,
-// one held back until the digest is checked, and at least one on its way to the network.
+// Sizes of the read path, measured with bench/push_vs_skopeo.sh on 2 cores (8 x 64 MiB layers):
+// 64 KiB to 1 MiB buffers and 2 to 8 reads in flight all cost 0.71 to 0.93 CPU-s, within the
+// noise; 256 KiB with 2 in flight was among the cheapest and keeps peak memory at 17 MiB, where
+// 1 MiB buffers took 32 MiB. A pipe needs kReadQueueDepth buffers for reads in flight, one held
+// back until the digest is checked, and at least one on its way to the network.
 inline constexpr std::size_t kBlobBufferSize = 256 << 10;
-inline constexpr unsigned kReadQueueDepth = 4;
+inline constexpr unsigned kReadQueueDepth = 2;
 inline constexpr std::size_t kBuffersPerBlob = kReadQueueDepth + 2;
 
 // A reader for the calling worker thread, made on first use and kept for the thread's life.
