@@ -12,11 +12,13 @@ bench_free_port() {
 }
 
 # bench_registry_start DIR: starts a registry storing into DIR/data; sets REGISTRY_PID, REGISTRY.
+# Tries a few ports: another process may take the one we picked before the registry binds it.
 bench_registry_start() {
-  local dir=$1 port
-  port=$(bench_free_port)
+  local dir=$1 port attempt
   mkdir -p "$dir"
-  cat >"$dir/registry.yml" <<YAML
+  for attempt in 1 2 3 4 5; do
+    port=$(bench_free_port)
+    cat >"$dir/registry.yml" <<YAML
 version: 0.1
 log: {level: warn, accesslog: {disabled: true}}
 storage:
@@ -25,12 +27,16 @@ storage:
   maintenance: {uploadpurging: {enabled: false}}
 http: {addr: 127.0.0.1:$port, secret: bench}
 YAML
-  docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
-  REGISTRY_PID=$!
-  REGISTRY=127.0.0.1:$port
-  for _ in $(seq 100); do
-    curl -fs "http://$REGISTRY/v2/" >/dev/null && return 0
-    sleep 0.05
+    docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
+    REGISTRY_PID=$!
+    REGISTRY=127.0.0.1:$port
+    for _ in $(seq 100); do
+      kill -0 "$REGISTRY_PID" 2>/dev/null || break
+      curl -fs "http://$REGISTRY/v2/" >/dev/null && return 0
+      sleep 0.05
+    done
+    kill "$REGISTRY_PID" 2>/dev/null
+    wait "$REGISTRY_PID" 2>/dev/null || true
   done
   echo "registry did not start: $(tail -5 "$dir/registry.log")" >&2
   return 1

@@ -3,9 +3,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <system_error>
 
 #include "engine/blob_producer.h"
 #include "engine/error.h"
+#include "io/file.h"
 
 namespace layerpush::engine {
 namespace asio = boost::asio;
@@ -99,6 +101,16 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
   std::exception_ptr failure;
   try {
     BodyReader body(pipe);
+    // Blobs sent as stored can go from page cache to socket once the producer has hashed them.
+    std::optional<io::File> source;
+    if (blob.recipe.encoding == Encoding::kAsStored && !blob.recipe.inline_bytes) {
+      try {
+        source = io::File::open_read(blob.recipe.path);
+      } catch (const std::system_error& e) {
+        throw Error(ErrorKind::kLocalRead, "cannot open " + blob.recipe.path + ": " + e.what());
+      }
+      body.set_file_source({source->fd(), blob.recipe.offset});
+    }
     co_await send_blob(context, blob, index, location, body);
   } catch (...) {
     failure = std::current_exception();

@@ -18,6 +18,7 @@ boost::asio::awaitable<std::span<const std::byte>> BodyReader::next(std::size_t 
   const std::size_t n = std::min(max, current_->size - position_);
   std::span<const std::byte> piece(current_->data + position_, n);
   position_ += n;
+  consumed_ += n;
   co_return piece;
 }
 

@@ -25,10 +25,24 @@ class BodyReader {
   // (a digest mismatch found at the end), and fails if it produced more bytes than expected.
   boost::asio::awaitable<void> expect_end();
 
+  // Where the bytes also sit, unchanged, in a file: byte p of the blob is byte offset + p of
+  // `fd`. Set for blobs sent as stored, so a plain-HTTP connection can hand the kernel the file
+  // range (sendfile) instead of copying the bytes the producer read and hashed.
+  struct FileSource {
+    int fd = -1;
+    std::uint64_t offset = 0;
+  };
+  void set_file_source(FileSource source) { file_source_ = source; }
+  const std::optional<FileSource>& file_source() const { return file_source_; }
+  // Bytes handed out by next() so far: the blob offset just after the last piece.
+  std::uint64_t consumed() const { return consumed_; }
+
  private:
   std::shared_ptr<BlobPipe> pipe_;
   std::optional<Buffer> current_;
   std::size_t position_ = 0;
+  std::uint64_t consumed_ = 0;
+  std::optional<FileSource> file_source_;
 };
 
 }  // namespace layerpush::engine

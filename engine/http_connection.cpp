@@ -1,9 +1,14 @@
 #include "engine/http_connection.h"
 
 #include <openssl/ssl.h>
+#include <sys/sendfile.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -132,6 +137,44 @@ asio::awaitable<http::response<http::string_body>> HttpConnection::read(bool hea
   auto response = parser.release();
   if (!response.keep_alive()) reusable_ = false;
   co_return response;
+}
+
+asio::awaitable<void> HttpConnection::send_file_range(int fd, std::uint64_t offset,
+                                                      std::uint64_t length) {
+  auto& socket = tcp().socket();
+  socket.native_non_blocking(true);
+  off_t position = static_cast<off_t>(offset);
+  while (length > 0) {
+    const ssize_t n = ::sendfile(socket.native_handle(), fd, &position, length);
+    if (n > 0) {
+      length -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) {
+      reusable_ = false;
+      throw Error(ErrorKind::kTransport, "sending data to " + origin_.host_header() +
+                                             " failed: " + std::strerror(errno));
+    }
+    if (n == 0) {
+      reusable_ = false;
+      throw Error(ErrorKind::kLocalRead, "the source file ended before its blob did");
+    }
+    // The socket buffer is full: wait until the registry has read some, within the I/O deadline.
+    asio::steady_timer deadline(socket.get_executor(), timeouts_.io);
+    deadline.async_wait([&socket](boost::system::error_code ec) {
+      if (!ec) socket.cancel();  // a stalled registry: fail the wait below
+    });
+    boost::system::error_code ec;
+    co_await socket.async_wait(asio::ip::tcp::socket::wait_write,
+                               asio::redirect_error(use_awaitable, ec));
+    deadline.cancel();
+    if (ec) {
+      reusable_ = false;
+      throw Error(ErrorKind::kTransport, "sending data to " + origin_.host_header() +
+                                             " failed: " + ec.message());
+    }
+  }
 }
 
 void HttpConnection::abort() {

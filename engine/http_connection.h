@@ -49,6 +49,11 @@ class HttpConnection {
   asio::awaitable<void> write_body(http::request_serializer<http::buffer_body>& serializer,
                                    http::request<http::buffer_body>& request,
                                    std::span<const std::byte> piece, bool last);
+  // Sends `length` bytes of file `fd` from `offset` as (part of) a body whose header went out
+  // with write_header(): the kernel copies page cache to socket, nothing passes through user
+  // space. Plain connections only (is_plain()).
+  asio::awaitable<void> send_file_range(int fd, std::uint64_t offset, std::uint64_t length);
+  bool is_plain() const { return plain_.has_value(); }
   // Reads one response. For HEAD requests pass head=true (no body follows).
   asio::awaitable<http::response<http::string_body>> read(bool head);
 

@@ -1,6 +1,7 @@
 #include "engine/upload_url.h"
 
 #include <boost/url.hpp>
+#include <charconv>
 
 #include "engine/error.h"
 
@@ -68,6 +69,21 @@ std::string with_digest(std::string_view target, std::string_view digest) {
   out += "digest=";
   out += digest;
   return out;
+}
+
+std::string content_range(std::uint64_t offset, std::uint64_t length) {
+  return std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+}
+
+std::optional<std::uint64_t> parse_range_end(std::string_view header) {
+  if (header.starts_with("bytes=")) header.remove_prefix(6);  // some registries add the unit
+  if (!header.starts_with("0-")) return std::nullopt;
+  header.remove_prefix(2);
+  std::uint64_t end = 0;
+  auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), end);
+  if (ec != std::errc() || ptr != header.data() + header.size() || header.empty())
+    return std::nullopt;
+  return end;
 }
 
 }  // namespace layerpush::engine

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,12 @@ Url parse_url(std::string_view text);
 Url resolve_location(const Url& request_url, std::string_view location);
 // Adds "digest=D" to the target's query: "&digest=D" after an existing query, else "?digest=D".
 std::string with_digest(std::string_view target, std::string_view digest);
+
+// The Content-Range of a PATCH carrying bytes [offset, offset + length): "START-END", inclusive,
+// without the "bytes " prefix, as the distribution spec wants. length must be at least 1.
+std::string content_range(std::uint64_t offset, std::uint64_t length);
+// The end (inclusive) of a registry's "Range: 0-END" answer; nullopt if it is not of that form.
+// distribution 2.8.2 answers "0-0" for both zero and one byte received.
+std::optional<std::uint64_t> parse_range_end(std::string_view header);
 
 }  // namespace layerpush::engine

@@ -242,3 +242,27 @@ TEST(HostHeaderTest, OfParsedUrls) {
 
 }  // namespace
 }  // namespace layerpush::engine
+
+namespace layerpush::engine {
+namespace {
+
+TEST(ContentRangeTest, IsInclusiveWithoutUnit) {
+  EXPECT_EQ(content_range(0, 1), "0-0");
+  EXPECT_EQ(content_range(0, 1048576), "0-1048575");
+  EXPECT_EQ(content_range(1048576, 10), "1048576-1048585");
+}
+
+TEST(ParseRangeEndTest, ReadsTheEndOfARegistryRange) {
+  EXPECT_EQ(parse_range_end("0-0"), 0u);
+  EXPECT_EQ(parse_range_end("0-1048575"), 1048575u);
+  EXPECT_EQ(parse_range_end("bytes=0-99"), 99u);
+  EXPECT_EQ(parse_range_end("0-18446744073709551615"), UINT64_MAX);
+}
+
+TEST(ParseRangeEndTest, RefusesOtherForms) {
+  for (const char* bad : {"", "0-", "1-5", "0-5x", "-5", "0-99999999999999999999", "bytes 0-5", "0--1"})
+    EXPECT_EQ(parse_range_end(bad), std::nullopt) << bad;
+}
+
+}  // namespace
+}  // namespace layerpush::engine
