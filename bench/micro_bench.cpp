@@ -107,14 +107,14 @@ void read_file(benchmark::State& state, io::Backend backend) {
 void BM_Read_IoUring(benchmark::State& state) { read_file(state, io::Backend::kIoUring); }
 BENCHMARK(BM_Read_IoUring)
     ->ArgNames({"buffer", "depth"})
-    ->ArgsProduct({{64 << 10, 1 << 20}, {1, 4, 16}})
+    ->ArgsProduct({{64 << 10, 256 << 10, 1 << 20}, {1, 2, 4, 16}})
     ->MinTime(kMinTime)
     ->UseRealTime();
 
 void BM_Read_Pread(benchmark::State& state) { read_file(state, io::Backend::kPread); }
 BENCHMARK(BM_Read_Pread)
     ->ArgNames({"buffer", "depth"})
-    ->ArgsProduct({{64 << 10, 1 << 20}, {1}})
+    ->ArgsProduct({{64 << 10, 256 << 10, 1 << 20}, {1}})
     ->MinTime(kMinTime)
     ->UseRealTime();
 
