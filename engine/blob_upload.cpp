@@ -70,8 +70,12 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob) {
   const auto backend = context.backend;
   const BlobRecipe recipe = blob.recipe;
   auto compress_and_hash = [recipe, backend] {
-    return produce_blob(recipe, thread_reader(backend),
-                        [](std::span<const std::byte>) { return true; });
+    try {
+      return produce_blob(recipe, thread_reader(backend),
+                          [](std::span<const std::byte>) { return true; });
+    } catch (const std::system_error& e) {
+      throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
+    }
   };
   auto produced = co_await on_worker(context.workers, std::move(compress_and_hash));
   if (!produced) throw Error(ErrorKind::kCancelled, "push cancelled");

@@ -104,6 +104,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
   }
   std::printf("%s: digest: %s size: %" PRIu64 "\n", shown_reference.c_str(),
               report.manifest_digest.c_str(), report.manifest_size);
+  std::fflush(stdout);  // keep it before the summary line when both go to one log
   std::size_t uploaded = 0;
   for (const auto& b : report.blobs) uploaded += b.action == engine::BlobAction::kUploaded;
   std::fprintf(err_, "pushed %zu of %zu blobs, %s in %.2fs (%.1f MB/s)\n", uploaded,
