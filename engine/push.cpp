@@ -29,6 +29,15 @@ std::vector<std::size_t> upload_order(const Image& image) {
   return order;
 }
 
+// A destination that names a digest must name this manifest's; refused as bad usage.
+void check_destination_digest(const Reference& destination, const std::string& manifest) {
+  if (!destination.digest) return;
+  const auto digest = hashing::sha256_of(manifest);
+  if (*destination.digest != digest)
+    throw Error(ErrorKind::kUsage, "destination names digest " + destination.digest->str() +
+                                       " but the image's manifest is " + digest.str());
+}
+
 // Runs `body` as a coroutine on `ioc` until it and everything it started finish; rethrows.
 template <class Body>
 void run_to_end(asio::io_context& ioc, Body body) {
@@ -44,6 +53,8 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
                       PushObserver* observer) {
   if (options.jobs < 1) throw Error(ErrorKind::kUsage, "--jobs must be at least 1");
   const auto start = std::chrono::steady_clock::now();
+  // Known up front for OCI layouts: a wrong digest is refused before any traffic.
+  if (image.manifest_bytes) check_destination_digest(destination, *image.manifest_bytes);
   std::string notice;
   const io::Backend backend = io::choose_backend(options.io_backend, &notice);
   if (!notice.empty() && observer) observer->notice(notice);
@@ -90,11 +101,11 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
     std::rethrow_exception(first_failure);
   }
 
-  if (!image.manifest_bytes) image.manifest_bytes = build_docker_manifest(image);
+  if (!image.manifest_bytes) {
+    image.manifest_bytes = build_docker_manifest(image);
+    check_destination_digest(destination, *image.manifest_bytes);
+  }
   const auto manifest_digest = hashing::sha256_of(*image.manifest_bytes);
-  if (destination.digest && *destination.digest != manifest_digest)
-    throw Error(ErrorKind::kUsage, "destination names digest " + destination.digest->str() +
-                                       " but the image's manifest is " + manifest_digest.str());
   run_to_end(ioc, [&]() -> asio::awaitable<void> {
     const std::string reference = destination.manifest_reference();
     co_await client.put_manifest(reference, *image.manifest_bytes, image.manifest_media_type);

@@ -106,6 +106,10 @@ TEST_F(PushOciTest, PushesByDigestAndRefusesAMismatchedDigest) {
   auto wrong = layerpush({"push", "oci:" + dir("oci"), dest("e2e/app@sha256:" + std::string(64, 'a'))});
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_NE(wrong.err.find("but the image's manifest is " + digest), std::string::npos) << wrong.err;
+  registry_->forget_requests();
+  auto again = layerpush({"push", "oci:" + dir("oci"), dest("e2e/other@sha256:" + std::string(64, 'b'))});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(registry_->requests().size(), 0u) << "a wrong digest is refused before any traffic";
 }
 
 TEST_F(PushOciTest, PrintsTheDockerStyleDigestLine) {
