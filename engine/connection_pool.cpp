@@ -1,5 +1,7 @@
 #include "engine/connection_pool.h"
 
+#include "engine/tls_context.h"
+
 namespace layerpush::engine {
 
 asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire(const Origin& origin) {
@@ -13,9 +15,15 @@ asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire(const Origin& ori
 }
 
 asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const Origin& origin) {
-  auto connection = co_await HttpConnection::open(origin, tls_, timeouts_);
+  asio::ssl::context* context = origin.scheme == "https" ? tls() : nullptr;
+  auto connection = co_await HttpConnection::open(origin, context, timeouts_);
   ++opened_;
   co_return Lease{std::move(connection), false};
+}
+
+asio::ssl::context* ConnectionPool::tls() {
+  if (!tls_) tls_ = make_tls_context(tls_verify_);
+  return tls_.get();
 }
 
 void ConnectionPool::release(std::unique_ptr<HttpConnection> connection) {

@@ -14,7 +14,7 @@ namespace layerpush::engine {
 
 class ConnectionPool {
  public:
-  ConnectionPool(asio::ssl::context* tls, Timeouts timeouts) : tls_(tls), timeouts_(timeouts) {}
+  ConnectionPool(bool tls_verify, Timeouts timeouts) : tls_verify_(tls_verify), timeouts_(timeouts) {}
 
   struct Lease {
     std::unique_ptr<HttpConnection> connection;
@@ -30,7 +30,11 @@ class ConnectionPool {
 
  private:
   static std::string key(const Origin& o) { return o.scheme + "://" + o.host + ":" + o.port; }
-  asio::ssl::context* tls_;
+  // Made on the first https connection: loading the system's trust store costs tens of
+  // milliseconds of CPU that a plain-HTTP push should not pay.
+  asio::ssl::context* tls();
+  bool tls_verify_;
+  std::unique_ptr<asio::ssl::context> tls_;
   Timeouts timeouts_;
   std::map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
   std::uint64_t opened_ = 0;

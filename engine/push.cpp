@@ -9,7 +9,6 @@
 
 #include "engine/blob_upload.h"
 #include "engine/error.h"
-#include "engine/tls_context.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -63,8 +62,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // One worker per lane, plus one so a producer still winding down after a failure never holds
   // up the next blob's.
   asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
-  auto tls = make_tls_context(options.tls_verify);
-  ConnectionPool pool(tls.get(), Timeouts{});
+  ConnectionPool pool(options.tls_verify, Timeouts{});
   RegistryClient client(registry_base(destination.api_host(), options.plain_http),
                         destination.repository, pool);
   PushContext context{ioc.get_executor(), workers, client, options, backend, observer};
