@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <new>
 #include <utility>
 
 namespace layerpush::engine {
@@ -12,12 +13,17 @@ constexpr std::size_t kPageSize = 4096;
 std::size_t round_up_to_page(std::size_t n) { return (n + kPageSize - 1) / kPageSize * kPageSize; }
 }  // namespace
 
-BlobPipe::BlobPipe(asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size)
+BlobPipe::BlobPipe(asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size,
+                   Memory memory)
     : ready_(executor, asio::steady_timer::time_point::max()),
       capacity_(capacity),
-      buffer_size_(buffer_size),
-      memory_(static_cast<std::byte*>(
-          std::aligned_alloc(kPageSize, round_up_to_page(capacity * buffer_size)))) {
+      buffer_size_(buffer_size) {
+  if (memory == Memory::kCountsOnly) {
+    free_.assign(capacity, nullptr);
+    return;
+  }
+  memory_.reset(static_cast<std::byte*>(
+      std::aligned_alloc(kPageSize, round_up_to_page(capacity * buffer_size))));
   if (!memory_) throw std::bad_alloc();
   for (std::size_t i = 0; i < capacity; ++i) free_.push_back(memory_.get() + i * buffer_size);
 }

@@ -35,7 +35,11 @@ struct Buffer {
 
 class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
  public:
-  BlobPipe(boost::asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size);
+  enum class Memory { kBuffers, kCountsOnly };
+  // kCountsOnly: buffers carry no bytes (data is null), only a count of up to buffer_size bytes
+  // that are ready elsewhere (in a file the network sends from); nothing is allocated.
+  BlobPipe(boost::asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size,
+           Memory memory = Memory::kBuffers);
 
   // Producer side. take_buffer() blocks until one of the `capacity` buffers is free and returns
   // it empty; nullopt once the consumer closed.
@@ -53,6 +57,7 @@ class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
   void recycle(Buffer buffer);
 
   std::size_t buffer_size() const { return buffer_size_; }
+  bool counts_only() const { return !memory_; }
   bool closed();
   // The consumer gives up: the producer's pending and future calls return at once.
   void close();

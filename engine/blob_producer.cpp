@@ -1,50 +1,90 @@
 #include "engine/blob_producer.h"
 
+#include <array>
+#include <functional>
 #include <system_error>
 
 #include "engine/error.h"
 #include "engine/pipe_writer.h"
+#include "engine/verified_range_writer.h"
 #include "io/file.h"
 
 namespace layerpush::engine {
-io::RangeReader& thread_reader(io::Backend backend) {
-  thread_local std::unique_ptr<io::RangeReader> reader;
-  if (!reader || reader->backend() != backend)
-    reader = io::make_reader(backend, io::ReaderOptions{kBlobBufferSize, kReadQueueDepth});
-  return *reader;
+namespace {
+
+void check_expected(const ProducedBlob& produced, const ExpectedBlob& expected) {
+  if (produced.digest == expected.digest && produced.size == expected.size) return;
+  const bool digest_differs = produced.digest != expected.digest;
+  throw Error(ErrorKind::kCorrupt,
+              "blob " + expected.digest.str() + " is corrupt: expected " +
+                  (digest_differs ? expected.digest.str()
+                                  : std::to_string(expected.size) + " bytes") +
+                  ", read " +
+                  (digest_differs ? produced.digest.str()
+                                  : std::to_string(produced.size) + " bytes"));
+}
+
+// Reads a stored blob's range through `exchange`, which hashes it into `hash`. Nullopt when the
+// consumer closed the pipe part way.
+template <class Exchange>
+std::optional<ProducedBlob> read_stored(const BlobRecipe& recipe, io::RangeReader& reader,
+                                        BlobPipe& pipe, Exchange& exchange,
+                                        hashing::Sha256& hash) {
+  auto file = io::File::open_read(recipe.path);
+  reader.read_into(file.fd(), recipe.offset, recipe.length, exchange);
+  if (pipe.closed()) return std::nullopt;
+  const auto digest = hash.finish();
+  return ProducedBlob{digest, exchange.bytes_given(), digest};
+}
+
+// Produces the blob, checks it and only then lets its last bytes go.
+template <class Writer>
+void produce_checked(BlobPipe& pipe, const ExpectedBlob& expected, Writer& writer,
+                     const std::function<std::optional<ProducedBlob>()>& produce) {
+  const auto produced = produce();
+  if (!produced) return pipe.finish();  // the consumer gave up; nobody reads the outcome
+  check_expected(*produced, expected);
+  writer.release_last();
+  pipe.finish();
+}
+
+}  // namespace
+
+io::RangeReader& thread_reader(io::Backend backend, io::ReaderOptions options) {
+  // A worker uses at most two shapes of reader (blob buffers, and the small verify pieces).
+  thread_local std::array<std::unique_ptr<io::RangeReader>, 2> readers;
+  for (auto& reader : readers)
+    if (reader && reader->backend() == backend && reader->buffer_size() == options.buffer_size)
+      return *reader;
+  auto& slot = readers[options.buffer_size == kBlobBufferSize ? 0 : 1];
+  slot = io::make_reader(backend, options);
+  return *slot;
 }
 
 void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& recipe,
                        const ExpectedBlob& expected, io::Backend backend) {
   try {
     hashing::Sha256 hash;
-    std::optional<ProducedBlob> produced;
-    std::optional<PipeWriter> writer;
-    if (recipe.encoding == Encoding::kAsStored && !recipe.inline_bytes) {
-      writer.emplace(*pipe, &hash);
-      auto file = io::File::open_read(recipe.path);
-      thread_reader(backend).read_into(file.fd(), recipe.offset, recipe.length, *writer);
-      if (pipe->closed()) return pipe->finish();  // the consumer gave up
-      const auto digest = hash.finish();
-      produced = ProducedBlob{digest, writer->bytes_given(), digest};
+    const bool stored_file = recipe.encoding == Encoding::kAsStored && !recipe.inline_bytes;
+    if (pipe->counts_only()) {
+      // The network sends from the file; only read and hash, in cache-sized pieces.
+      VerifiedRangeWriter writer(*pipe, hash);
+      auto& reader = thread_reader(backend, {kVerifyReadSize, kVerifyReadDepth});
+      produce_checked(*pipe, expected, writer,
+                      [&] { return read_stored(recipe, reader, *pipe, writer, hash); });
+    } else if (stored_file) {
+      PipeWriter writer(*pipe, &hash);
+      auto& reader = thread_reader(backend, {kBlobBufferSize, kReadQueueDepth});
+      produce_checked(*pipe, expected, writer,
+                      [&] { return read_stored(recipe, reader, *pipe, writer, hash); });
     } else {
-      writer.emplace(*pipe);
-      produced = produce_blob(recipe, thread_reader(backend),
-                              [&](std::span<const std::byte> bytes) { return writer->copy(bytes); });
-      if (!produced) return pipe->finish();  // the consumer gave up
+      PipeWriter writer(*pipe);
+      auto& reader = thread_reader(backend, {kBlobBufferSize, kReadQueueDepth});
+      produce_checked(*pipe, expected, writer, [&] {
+        return produce_blob(recipe, reader,
+                            [&](std::span<const std::byte> bytes) { return writer.copy(bytes); });
+      });
     }
-    if (produced->digest != expected.digest || produced->size != expected.size) {
-      const bool digest_differs = produced->digest != expected.digest;
-      throw Error(ErrorKind::kCorrupt,
-                  "blob " + expected.digest.str() + " is corrupt: expected " +
-                      (digest_differs ? expected.digest.str()
-                                      : std::to_string(expected.size) + " bytes") +
-                      ", read " +
-                      (digest_differs ? produced->digest.str()
-                                      : std::to_string(produced->size) + " bytes"));
-    }
-    writer->release_last();
-    pipe->finish();
   } catch (const std::system_error& e) {
     pipe->finish(std::make_exception_ptr(Error(
         ErrorKind::kLocalRead,

@@ -21,10 +21,11 @@ inline constexpr std::size_t kBlobBufferSize = 256 << 10;
 inline constexpr unsigned kReadQueueDepth = 2;
 inline constexpr std::size_t kBuffersPerBlob = kReadQueueDepth + 2;
 
-// A reader for the calling worker thread, made on first use and kept for the thread's life.
-// Every reader has the same buffer size, so a layer compressed twice is fed to the compressor in
-// the same pieces and compresses to the same bytes.
-io::RangeReader& thread_reader(io::Backend backend);
+// A reader of the given shape for the calling worker thread, made on first use and kept for the
+// thread's life. Compression always reads with kBlobBufferSize, so a layer compressed twice is
+// fed to the compressor in the same pieces and compresses to the same bytes.
+io::RangeReader& thread_reader(io::Backend backend,
+                               io::ReaderOptions options = {kBlobBufferSize, kReadQueueDepth});
 
 struct ExpectedBlob {
   hashing::Digest digest;
@@ -32,7 +33,8 @@ struct ExpectedBlob {
 };
 
 // Runs on a worker thread until the blob is produced or the consumer closed the pipe; always
-// finishes the pipe. Never throws. The pipe's buffers must be kBlobBufferSize bytes.
+// finishes the pipe. Never throws. The pipe's buffers must be kBlobBufferSize bytes; a
+// counts-only pipe (for a consumer that sends from the file) gets counts of verified bytes.
 void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& recipe,
                        const ExpectedBlob& expected, io::Backend backend);
 

@@ -95,8 +95,21 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     report.seconds = seconds_since(start);
     co_return report;
   }
+  // Over plain HTTP a blob sent as stored goes from page cache to socket (sendfile) once the
+  // producer has read and hashed it; the pipe then carries only counts of verified bytes.
+  std::optional<io::File> source;
+  if (context.options.plain_http && blob.recipe.encoding == Encoding::kAsStored &&
+      !blob.recipe.inline_bytes) {
+    try {
+      source = io::File::open_read(blob.recipe.path);
+    } catch (const std::system_error& e) {
+      throw Error(ErrorKind::kLocalRead, "cannot open " + blob.recipe.path + ": " + e.what());
+    }
+  }
   const Url location = co_await context.client.start_upload();
-  auto pipe = std::make_shared<BlobPipe>(context.network, kBuffersPerBlob, kBlobBufferSize);
+  auto pipe = std::make_shared<BlobPipe>(
+      context.network, kBuffersPerBlob, kBlobBufferSize,
+      source ? BlobPipe::Memory::kCountsOnly : BlobPipe::Memory::kBuffers);
   asio::post(context.workers, [pipe, recipe = blob.recipe,
                                expected = ExpectedBlob{*blob.digest, *blob.size},
                                backend = context.backend] {
@@ -105,16 +118,7 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
   std::exception_ptr failure;
   try {
     BodyReader body(pipe);
-    // Blobs sent as stored can go from page cache to socket once the producer has hashed them.
-    std::optional<io::File> source;
-    if (blob.recipe.encoding == Encoding::kAsStored && !blob.recipe.inline_bytes) {
-      try {
-        source = io::File::open_read(blob.recipe.path);
-      } catch (const std::system_error& e) {
-        throw Error(ErrorKind::kLocalRead, "cannot open " + blob.recipe.path + ": " + e.what());
-      }
-      body.set_file_source({source->fd(), blob.recipe.offset});
-    }
+    if (source) body.set_file_source({source->fd(), blob.recipe.offset});
     co_await send_blob(context, blob, index, location, body);
   } catch (...) {
     failure = std::current_exception();

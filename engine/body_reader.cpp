@@ -1,5 +1,7 @@
 #include "engine/body_reader.h"
 
+#include <stdexcept>
+
 #include "engine/error.h"
 
 namespace layerpush::engine {
@@ -8,18 +10,31 @@ BodyReader::~BodyReader() {
   if (current_) pipe_->recycle(*current_);
 }
 
-boost::asio::awaitable<std::span<const std::byte>> BodyReader::next(std::size_t max) {
+boost::asio::awaitable<void> BodyReader::fill() {
   while (!current_ || position_ == current_->size) {
     if (current_) pipe_->recycle(*current_);
     current_ = co_await pipe_->pop();
     position_ = 0;
     if (!current_) throw Error(ErrorKind::kCorrupt, "blob ended before its declared size");
   }
+}
+
+boost::asio::awaitable<std::span<const std::byte>> BodyReader::next(std::size_t max) {
+  co_await fill();
+  if (current_->data == nullptr) throw std::logic_error("BodyReader::next on a counts-only pipe");
   const std::size_t n = std::min(max, current_->size - position_);
   std::span<const std::byte> piece(current_->data + position_, n);
   position_ += n;
   consumed_ += n;
   co_return piece;
+}
+
+boost::asio::awaitable<std::size_t> BodyReader::next_count(std::size_t max) {
+  co_await fill();
+  const std::size_t n = std::min(max, current_->size - position_);
+  position_ += n;
+  consumed_ += n;
+  co_return n;
 }
 
 boost::asio::awaitable<void> BodyReader::expect_end() {

@@ -21,6 +21,9 @@ class BodyReader {
   // The next up to `max` bytes; valid until the next call. Throws engine::Error(kCorrupt) if the
   // stream ends first, and rethrows an error the producer finished the pipe with.
   boost::asio::awaitable<std::span<const std::byte>> next(std::size_t max);
+  // The same, counting bytes without touching them: for a sender that takes the bytes from the
+  // file source, and the only way to read a BlobPipe::Memory::kCountsOnly pipe.
+  boost::asio::awaitable<std::size_t> next_count(std::size_t max);
   // Waits for the producer to end the stream after the last byte was taken, rethrowing its error
   // (a digest mismatch found at the end), and fails if it produced more bytes than expected.
   boost::asio::awaitable<void> expect_end();
@@ -38,6 +41,9 @@ class BodyReader {
   std::uint64_t consumed() const { return consumed_; }
 
  private:
+  // Moves to the next buffer when the current one is used up; false at the end of the stream.
+  boost::asio::awaitable<void> fill();
+
   std::shared_ptr<BlobPipe> pipe_;
   std::optional<Buffer> current_;
   std::size_t position_ = 0;

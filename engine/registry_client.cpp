@@ -1,5 +1,7 @@
 #include "engine/registry_client.h"
 
+#include <stdexcept>
+
 #include "engine/error.h"
 #include "engine/registry_errors.h"
 #include "hashing/sha256.h"
@@ -99,29 +101,34 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
   http::request_serializer<http::buffer_body> serializer(request);
   ++requests_;
   co_await connection.write_header(serializer);
+  // With a file source the bytes go from page cache to socket, and the pipe only says how
+  // many have been read and hashed. That needs a plain socket (no TLS to encrypt in between).
   const auto& file = body.file_source();
-  const bool zero_copy = file && connection.is_plain();
+  if (file && !connection.is_plain())
+    throw std::logic_error("a blob with a file source must go over plain HTTP");
   std::uint64_t remaining = length;
   do {
     std::span<const std::byte> piece;
+    std::size_t count = 0;
     try {
       if (cancelled_) throw Error(ErrorKind::kCancelled, "push cancelled");
-      if (remaining > 0)
-        piece = co_await body.next(std::min<std::uint64_t>(remaining, kWritePiece));
+      const std::size_t max = std::min<std::uint64_t>(remaining, kWritePiece);
+      if (remaining > 0 && file) count = co_await body.next_count(max);
+      if (remaining > 0 && !file) {
+        piece = co_await body.next(max);
+        count = piece.size();
+      }
     } catch (...) {
       // Closing mid-body guarantees the registry never commits a partial or corrupt blob.
       connection.abort();
       throw;
     }
-    remaining -= piece.size();
-    if (zero_copy) {
-      // The piece's bytes were read and hashed; the same bytes go out from the page cache.
-      const std::uint64_t at = file->offset + body.consumed() - piece.size();
-      co_await connection.send_file_range(file->fd, at, piece.size());
-    } else {
+    remaining -= count;
+    if (file)
+      co_await connection.send_file_range(file->fd, file->offset + body.consumed() - count, count);
+    else
       co_await connection.write_body(serializer, request, piece, remaining == 0);
-    }
-    if (sent && !piece.empty()) sent(piece.size());
+    if (sent && count > 0) sent(count);
   } while (remaining > 0);
   auto response = co_await connection.read(false);
   pool_.release(std::move(lease.connection));

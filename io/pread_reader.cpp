@@ -51,6 +51,7 @@ class PreadReader final : public RangeReader {
   }
 
   Backend backend() const override { return Backend::kPread; }
+  std::size_t buffer_size() const override { return buffer_size_; }
 
  private:
   void fill(int fd, std::uint64_t pos, std::size_t want, std::uint64_t range_end) {

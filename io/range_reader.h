@@ -61,6 +61,7 @@ class RangeReader {
   virtual void read_into(int fd, std::uint64_t offset, std::uint64_t length,
                          BufferExchange& exchange) = 0;
   virtual Backend backend() const = 0;
+  virtual std::size_t buffer_size() const = 0;
 };
 
 // Decides the process's backend once and remembers it: `forced` if given, else LAYERPUSH_IO

@@ -55,6 +55,7 @@ class UringReader final : public RangeReader {
   void read_into(int fd, std::uint64_t offset, std::uint64_t length,
                  BufferExchange& exchange) override;
   Backend backend() const override { return Backend::kIoUring; }
+  std::size_t buffer_size() const override { return buffer_size_; }
 
  private:
   // Where a slot's bytes go: the reader's slab (read) or the caller's buffers (read_into).
