@@ -7,6 +7,7 @@
 
 #include "engine/blob_producer.h"
 #include "engine/error.h"
+#include "engine/verified_range_writer.h"
 #include "io/file.h"
 
 namespace layerpush::engine {
@@ -108,7 +109,7 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
   }
   const Url location = co_await context.client.start_upload();
   auto pipe = std::make_shared<BlobPipe>(
-      context.network, kBuffersPerBlob, kBlobBufferSize,
+      context.network, kBuffersPerBlob, source ? kCountBytes : kBlobBufferSize,
       source ? BlobPipe::Memory::kCountsOnly : BlobPipe::Memory::kBuffers);
   asio::post(context.workers, [pipe, recipe = blob.recipe,
                                expected = ExpectedBlob{*blob.digest, *blob.size},

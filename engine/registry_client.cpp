@@ -112,10 +112,10 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
     std::size_t count = 0;
     try {
       if (cancelled_) throw Error(ErrorKind::kCancelled, "push cancelled");
-      const std::size_t max = std::min<std::uint64_t>(remaining, kWritePiece);
-      if (remaining > 0 && file) count = co_await body.next_count(max);
+      // From a file, a whole count goes to sendfile at once; bytes go in kWritePiece pieces.
+      if (remaining > 0 && file) count = co_await body.next_count(remaining);
       if (remaining > 0 && !file) {
-        piece = co_await body.next(max);
+        piece = co_await body.next(std::min<std::uint64_t>(remaining, kWritePiece));
         count = piece.size();
       }
     } catch (...) {

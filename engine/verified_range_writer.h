@@ -20,6 +20,10 @@ namespace layerpush::engine {
 
 inline constexpr std::size_t kVerifyReadSize = 32 << 10;
 inline constexpr unsigned kVerifyReadDepth = 2;
+// Verified bytes per count (the counts-only pipe's buffer_size). A count per MiB rather than per
+// 256 KiB cut voluntary context switches from 1,850 to 700 and CPU by about 10% in a 0.5 GB push;
+// counts cost no memory, so only how far the producer may run ahead grows.
+inline constexpr std::size_t kCountBytes = 1 << 20;
 
 class VerifiedRangeWriter final : public io::BufferExchange {
  public:
