@@ -1,7 +1,8 @@
 // The worker-thread half of a blob upload: reads, encodes and hashes a blob into a BlobPipe, and
 // ends the stream with an error instead of its last buffer when the bytes do not match the
 // expected digest or size, so a corrupt blob is never completed on the wire. Blobs sent as
-// stored are read by the kernel straight into the pipe's buffers: no copy in user space.
+// stored are read by the kernel straight into the pipe's buffers (no copy in user space), or,
+// when the network sends them from the file, only read and hashed (VerifiedRangeWriter).
 #pragma once
 
 #include <memory>
@@ -12,8 +13,8 @@
 
 namespace layerpush::engine {
 
-// Sizes of the read path, measured with bench/push_vs_skopeo.sh on 2 cores (8 x 64 MiB layers):
-// 64 KiB to 1 MiB buffers and 2 to 8 reads in flight all cost 0.71 to 0.93 CPU-s, within the
+// Sizes of the byte pipes (https, compressed layers), measured with bench/push_vs_skopeo.sh on
+// 2 cores (8 x 64 MiB layers, before plain HTTP moved to sendfile): 64 KiB to 1 MiB buffers and 2 to 8 reads in flight all cost 0.71 to 0.93 CPU-s, within the
 // noise; 256 KiB with 2 in flight was among the cheapest and keeps peak memory at 17 MiB, where
 // 1 MiB buffers took 32 MiB. A pipe needs kReadQueueDepth buffers for reads in flight, one held
 // back until the digest is checked, and at least one on its way to the network.
