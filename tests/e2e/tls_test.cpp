@@ -53,3 +53,29 @@ TEST_F(TlsPushTest, LoopbackDefaultsToPlainHttpWhichATlsRegistryRefuses) {
 
 }  // namespace
 }  // namespace layerpush::testing
+
+namespace layerpush::testing {
+namespace {
+
+// A host that is not loopback by name gets https unless --plain-http is given. "2130706433" is
+// 127.0.0.1 written as one decimal number: the resolver reaches this test's own registry, while
+// layerpush's loopback rule (localhost, 127.x.y.z, ::1) does not recognize it.
+class NonLoopbackNameTest : public PushTest {};
+
+TEST_F(NonLoopbackNameTest, UsesHttpsUnlessPlainHttpIsGiven) {
+  auto image = make_image({"--format", "oci", "--out", dir("oci"), "--layers", "1",
+                           "--layer-size", "64K", "--name", "e2e/name:v1"});
+  const std::string host = "2130706433:" + std::to_string(registry_->port());
+  auto https = layerpush({"push", "oci:" + dir("oci"), host + "/e2e/name:v1"});
+  EXPECT_EQ(https.exit_code, 1);
+  EXPECT_NE(https.err.find("TLS handshake with " + host + " failed"), std::string::npos)
+      << https.err;
+  EXPECT_EQ(registry_->count_requests("PUT", "/manifests/"), 0);
+
+  auto plain = layerpush({"push", "--plain-http", "oci:" + dir("oci"), host + "/e2e/name:v1"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(registry_manifest_digest("e2e/name:v1"), image["manifest_digest"]);
+}
+
+}  // namespace
+}  // namespace layerpush::testing
