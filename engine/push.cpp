@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "engine/blob_upload.h"
+#include "engine/credentials.h"
 #include "engine/error.h"
 #include "hashing/sha256.h"
 
@@ -72,6 +73,10 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   report.io_backend = std::string(io::backend_name(backend));
   report.blobs.resize(image.blobs.size());
 
+  // Credentials and the registry's challenge first: one GET /v2/ (two with a login).
+  const auto credentials = load_credentials(destination.registry, options.authfile);
+  run_to_end(ioc, [&]() -> asio::awaitable<void> { co_await client.authenticate(credentials); });
+
   const auto order = upload_order(image);
   std::size_t next = 0;
   std::exception_ptr first_failure;
@@ -93,6 +98,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
         client.cancel();
       }
     });
+  ioc.restart();  // the authentication phase ran the context to its end
   ioc.run();
   if (first_failure) {
     workers.join();

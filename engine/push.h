@@ -21,6 +21,9 @@ struct PushOptions {
   bool plain_http = false;      // http:// instead of https://
   bool tls_verify = true;
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
+  // A docker config file to take credentials from instead of $DOCKER_CONFIG/config.json or
+  // ~/.docker/config.json.
+  std::optional<std::string> authfile;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };

@@ -1,5 +1,7 @@
 #include "engine/registry_client.h"
 
+#include <cctype>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "engine/error.h"
@@ -13,15 +15,33 @@ constexpr std::string_view kUserAgent = "layerpush/0.1";
 // cancelled push notices within a few milliseconds.
 constexpr std::size_t kWritePiece = 256 << 10;
 
+// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+std::string query_escape(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
 template <class Request>
-void set_common(Request& request, const Url& url, http::verb verb) {
+void RegistryClient::prepare(Request& request, const Url& url, http::verb verb) const {
   request.version(11);
   request.method(verb);
   request.target(url.target);
   request.set(http::field::host, url.origin.host_header());
   request.set(http::field::user_agent, kUserAgent);
+  if (!authorization_.empty() && url.origin == base_.origin)
+    request.set(http::field::authorization, authorization_);
 }
-}  // namespace
 
 RegistryClient::RegistryClient(Url base, std::string repository, ConnectionPool& pool)
     : base_(std::move(base)), repository_(std::move(repository)), pool_(pool) {}
@@ -61,7 +81,7 @@ void RegistryClient::check_digest_header(const Response& response, const hashing
 
 http::request<http::string_body> RegistryClient::request(http::verb verb, const Url& url) const {
   http::request<http::string_body> request;
-  set_common(request, url, verb);
+  prepare(request, url, verb);
   return request;
 }
 
@@ -135,6 +155,73 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
   co_return response;
 }
 
+asio::awaitable<void> RegistryClient::authenticate(
+    const std::optional<Credentials>& credentials) {
+  Url url = base_;
+  url.target = "/v2/";
+  auto ping = request(http::verb::get, url);
+  auto response = co_await send(ping, url);
+  if (response.result() == http::status::ok) co_return;
+  const std::string host = base_.origin.host_header();
+  if (response.result() != http::status::unauthorized)
+    refuse("checking that " + host + " is a registry (GET /v2/)", response);
+  auto header = response.find(http::field::www_authenticate);
+  auto challenge = header == response.end() ? std::nullopt : parse_auth_challenge(header->value());
+  if (!challenge)
+    throw Error(ErrorKind::kRegistry, host + " asks for authentication without a usable challenge");
+  if (challenge->scheme == "basic") {
+    if (!credentials)
+      throw Error(ErrorKind::kRegistry, host + " requires authentication; log in with `docker login " +
+                                            host + "` or pass --authfile");
+    authorization_ = "Basic " + basic_token(*credentials);
+  } else if (challenge->scheme == "bearer") {
+    const std::string token = co_await fetch_token(*challenge, credentials);
+    authorization_ = "Bearer " + token;
+  } else {
+    throw Error(ErrorKind::kRegistry,
+                host + " asks for the unsupported authentication scheme " + challenge->scheme);
+  }
+  // One more GET /v2/ tells a refused login apart from a later, vaguer 401 on the first blob.
+  auto check = request(http::verb::get, url);
+  auto verdict = co_await send(check, url);
+  if (verdict.result() == http::status::unauthorized)
+    throw Error(ErrorKind::kRegistry, "authentication to " + host + " failed: the registry refused " +
+                                          (credentials ? "the credentials of user " + credentials->username
+                                                       : std::string("anonymous access")));
+  if (verdict.result() != http::status::ok)
+    refuse("checking the login to " + host, verdict);
+}
+
+asio::awaitable<std::string> RegistryClient::fetch_token(
+    const AuthChallenge& challenge, const std::optional<Credentials>& credentials) {
+  const std::string realm = challenge.param("realm");
+  Url url = parse_url(realm);
+  std::string query = "scope=" + query_escape("repository:" + repository_ + ":pull,push");
+  if (const auto service = challenge.param("service"); !service.empty())
+    query = "service=" + query_escape(service) + "&" + query;
+  url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + query;
+  // The token server is asked with its own request: Basic credentials, if any, go only here.
+  http::request<http::string_body> ask;
+  ask.version(11);
+  ask.method(http::verb::get);
+  ask.target(url.target);
+  ask.set(http::field::host, url.origin.host_header());
+  ask.set(http::field::user_agent, kUserAgent);
+  if (credentials) ask.set(http::field::authorization, "Basic " + basic_token(*credentials));
+  auto response = co_await send(ask, url);
+  if (response.result() != http::status::ok)
+    throw Error(ErrorKind::kRegistry,
+                "authentication to " + base_.origin.host_header() + " failed: the token server " +
+                    url.origin.host_header() + " answered " +
+                    describe_error_response(response.result_int(), response.reason(), ""));
+  const auto doc = nlohmann::json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
+  for (const char* key : {"token", "access_token"})
+    if (doc.is_object() && doc.contains(key) && doc[key].is_string() && !doc[key].get<std::string>().empty())
+      co_return doc[key].get<std::string>();
+  throw Error(ErrorKind::kRegistry, "the token server " + url.origin.host_header() +
+                                        " answered without a token");
+}
+
 asio::awaitable<bool> RegistryClient::blob_exists(const hashing::Digest& digest) {
   const Url url = api("blobs/" + digest.str());
   auto head = request(http::verb::head, url);
@@ -160,7 +247,7 @@ asio::awaitable<void> RegistryClient::put_whole_blob(const Url& location,
   Url url = location;
   url.target = with_digest(location.target, digest.str());
   http::request<http::buffer_body> put;
-  set_common(put, url, http::verb::put);
+  prepare(put, url, http::verb::put);
   auto response = co_await send_body(put, url, size, body, sent);
   co_await body.expect_end();
   const std::string what = "uploading blob " + digest.str() + " to " + where();
@@ -175,7 +262,7 @@ asio::awaitable<Url> RegistryClient::patch_chunk(const Url& location, std::uint6
                                                  const SentCallback& sent) {
   const std::string range = content_range(offset, length);
   http::request<http::buffer_body> patch;
-  set_common(patch, location, http::verb::patch);
+  prepare(patch, location, http::verb::patch);
   patch.set(http::field::content_range, range);
   auto response = co_await send_body(patch, location, length, body, sent);
   const std::string what = "uploading bytes " + range + " to " + where();

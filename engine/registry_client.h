@@ -8,7 +8,9 @@
 #include <functional>
 #include <string>
 
+#include "engine/auth_challenge.h"
 #include "engine/body_reader.h"
+#include "engine/credentials.h"
 #include "engine/connection_pool.h"
 #include "engine/upload_url.h"
 #include "hashing/digest.h"
@@ -23,6 +25,12 @@ class RegistryClient {
  public:
   // `base` is the registry's root URL; `repository` e.g. "team/app".
   RegistryClient(Url base, std::string repository, ConnectionPool& pool);
+
+  // Asks GET /v2/ how the registry wants to be authenticated and sets up every later request
+  // accordingly: nothing, Basic with `credentials`, or a Bearer token for
+  // repository:NAME:pull,push from the challenge's realm. Throws engine::Error(kRegistry) when
+  // credentials are needed but missing or refused; messages never hold a secret.
+  asio::awaitable<void> authenticate(const std::optional<Credentials>& credentials);
 
   asio::awaitable<bool> blob_exists(const hashing::Digest& digest);
   // POST /v2/NAME/blobs/uploads/; returns the upload session's Location.
@@ -55,6 +63,12 @@ class RegistryClient {
   // Requests are built by the caller as named objects: GCC 12 coroutines mishandle temporaries
   // bound to reference parameters of an awaited call.
   http::request<http::string_body> request(http::verb verb, const Url& url) const;
+  // Sets the request line and headers every request carries; Authorization only for the
+  // registry's own origin, never for a host it redirects or points to.
+  template <class Request>
+  void prepare(Request& request, const Url& url, http::verb verb) const;
+  asio::awaitable<std::string> fetch_token(const AuthChallenge& challenge,
+                                           const std::optional<Credentials>& credentials);
   // Sends a request without a streamed body, retrying once on a fresh connection when a pooled
   // one turns out to be closed.
   asio::awaitable<Response> send(http::request<http::string_body>& request, const Url& url,
@@ -71,6 +85,7 @@ class RegistryClient {
   Url base_;
   std::string repository_;
   ConnectionPool& pool_;
+  std::string authorization_;  // the Authorization header value; a secret
   std::atomic<bool> cancelled_ = false;
   std::uint64_t requests_ = 0;
 };

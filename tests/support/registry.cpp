@@ -47,6 +47,10 @@ void write_config(const std::filesystem::path& root, std::uint16_t port,
   if (options.tls)
     config << "  tls:\n    certificate: " << (root / "cert.pem").string()
            << "\n    key: " << (root / "key.pem").string() << "\n";
+  // After the http section: tls above belongs to it, auth is a section of its own.
+  if (!options.basic_user.empty())
+    config << "auth:\n  htpasswd:\n    realm: layerpush-test\n    path: "
+           << (root / "htpasswd").string() << "\n";
   if (!config.flush()) throw std::runtime_error("cannot write " + (root / "config.yml").string());
 }
 
@@ -74,6 +78,13 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
   registry->root_ = root;
   registry->tls_ = options.tls;
   if (options.tls) make_certificate(registry->root_);
+  if (!options.basic_user.empty()) {
+    const std::string command = "htpasswd -Bbn '" + options.basic_user + "' '" +
+                                options.basic_password + "' > " +
+                                (registry->root_ / "htpasswd").string();
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("htpasswd (apache2-utils) could not write a password file");
+  }
 
   const auto deadline = Clock::now() + kStartTimeout;
   for (int attempt = 1;; ++attempt) {
@@ -105,7 +116,7 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
       }
       // A TLS registry answers a plain-HTTP probe with 400 ("client sent an HTTP request to an
       // HTTPS server"), which shows it is up just as well.
-      const int ready_status = options.tls ? 400 : 200;
+      const int ready_status = options.tls ? 400 : !options.basic_user.empty() ? 401 : 200;
       if (registry->log_text().find(listening) != std::string::npos &&
           http_get_status(registry->port_, "/v2/") == ready_status) {
         // Requests start after our own readiness probes.

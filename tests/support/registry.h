@@ -29,6 +29,10 @@ class LocalRegistry {
     // Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made with openssl;
     // certificate_file() is then both the server's certificate and the CA to trust.
     bool tls = false;
+    // When set, the registry asks for HTTP Basic auth (htpasswd, bcrypt) with this user and
+    // password; GET /v2/ then answers 401 without them.
+    std::string basic_user{};
+    std::string basic_password{};
   };
   // Starts the registry and waits until GET /v2/ answers. Throws std::runtime_error (with the
   // registry's log) if it does not come up in 15 s.

@@ -25,6 +25,7 @@ struct PushArgs {
   bool plain_http_given = false;  // --plain-http or --plain-http=false was on the command line
   bool tls_verify = true;
   std::string io;
+  std::string authfile;
   bool json = false;
   bool quiet = false;
 };
@@ -49,6 +50,7 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     if (!options.io_backend)
       throw Error(ErrorKind::kUsage, "--io is \"" + args.io + "\"; it must be io_uring or pread");
   }
+  if (!args.authfile.empty()) options.authfile = args.authfile;
   return options;
 }
 
@@ -96,6 +98,9 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate")
       ->capture_default_str();
   push->add_option("--io", args->io, "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
+  push->add_option("--authfile", args->authfile,
+                   "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
+                   "then ~/.docker/config.json)");
   push->add_flag("--json", args->json, "Print one JSON summary on stdout");
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
   return [push, plain, args] {
