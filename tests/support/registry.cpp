@@ -48,6 +48,10 @@ void write_config(const std::filesystem::path& root, std::uint16_t port,
     config << "  tls:\n    certificate: " << (root / "cert.pem").string()
            << "\n    key: " << (root / "key.pem").string() << "\n";
   // After the http section: tls above belongs to it, auth is a section of its own.
+  if (!options.token_realm.empty())
+    config << "auth:\n  token:\n    realm: " << options.token_realm
+           << "\n    service: layerpush-test-registry\n    issuer: layerpush-test-issuer"
+           << "\n    rootcertbundle: " << options.token_certificate.string() << "\n";
   if (!options.basic_user.empty())
     config << "auth:\n  htpasswd:\n    realm: layerpush-test\n    path: "
            << (root / "htpasswd").string() << "\n";
@@ -116,7 +120,8 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
       }
       // A TLS registry answers a plain-HTTP probe with 400 ("client sent an HTTP request to an
       // HTTPS server"), which shows it is up just as well.
-      const int ready_status = options.tls ? 400 : !options.basic_user.empty() ? 401 : 200;
+      const bool needs_auth = !options.basic_user.empty() || !options.token_realm.empty();
+      const int ready_status = options.tls ? 400 : needs_auth ? 401 : 200;
       if (registry->log_text().find(listening) != std::string::npos &&
           http_get_status(registry->port_, "/v2/") == ready_status) {
         // Requests start after our own readiness probes.

@@ -33,6 +33,10 @@ class LocalRegistry {
     // password; GET /v2/ then answers 401 without them.
     std::string basic_user{};
     std::string basic_password{};
+    // When set, the registry wants Bearer tokens from this realm (a TokenServer), signed by the
+    // key whose certificate is `token_certificate`.
+    std::string token_realm{};
+    std::filesystem::path token_certificate{};
   };
   // Starts the registry and waits until GET /v2/ answers. Throws std::runtime_error (with the
   // registry's log) if it does not come up in 15 s.
