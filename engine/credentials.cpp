@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "engine/credential_helper.h"
 #include "engine/error.h"
 #include "engine/file_bytes.h"
 
@@ -76,9 +77,16 @@ std::optional<Credentials> load_credentials(const std::string& registry,
   }
   const json config = json::parse(read_small_file(*path), nullptr, /*allow_exceptions=*/false);
   if (!config.is_object()) throw Error(ErrorKind::kInput, *path + " is not a JSON object");
+  const std::string wanted = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
+  // As docker: a helper named for this host first, then the default store, then `auths`.
+  if (auto helpers = config.find("credHelpers"); helpers != config.end() && helpers->is_object()) {
+    const std::string helper = string_at(*helpers, registry.c_str());
+    if (!helper.empty()) return credentials_from_helper(helper, wanted);
+  }
+  if (const std::string store = string_at(config, "credsStore"); !store.empty())
+    return credentials_from_helper(store, wanted);
   auto auths = config.find("auths");
   if (auths == config.end() || !auths->is_object()) return std::nullopt;
-  const std::string wanted = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
   if (auto exact = auths->find(wanted); exact != auths->end() && exact->is_object())
     return from_entry(*exact, *path);
   const std::string wanted_host = host_of_key(wanted);

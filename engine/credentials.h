@@ -1,7 +1,8 @@
-// Registry credentials as docker keeps them: the `auths` entries of a docker config file
-// ($DOCKER_CONFIG/config.json, else ~/.docker/config.json, or a file given with --authfile).
-// Entries match by exact key, then by host name with any scheme and path stripped; Docker Hub's
-// key is "https://index.docker.io/v1/". Secrets live only in these values: never log them.
+// Registry credentials as docker keeps them in its config file ($DOCKER_CONFIG/config.json, else
+// ~/.docker/config.json, or a file given with --authfile): `credHelpers[host]`, else `credsStore`
+// (both run docker-credential-NAME), else the `auths` entries, matched by exact key, then by host
+// name with any scheme and path stripped; Docker Hub's key is "https://index.docker.io/v1/".
+// Secrets live only in these values: never log them.
 #pragma once
 
 #include <optional>

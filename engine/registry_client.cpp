@@ -170,7 +170,7 @@ asio::awaitable<void> RegistryClient::authenticate(
   if (!challenge)
     throw Error(ErrorKind::kRegistry, host + " asks for authentication without a usable challenge");
   if (challenge->scheme == "basic") {
-    if (!credentials)
+    if (!credentials || credentials->username.empty())
       throw Error(ErrorKind::kRegistry, host + " requires authentication; log in with `docker login " +
                                             host + "` or pass --authfile");
     authorization_ = "Basic " + basic_token(*credentials);
@@ -207,7 +207,10 @@ asio::awaitable<std::string> RegistryClient::fetch_token(
   ask.target(url.target);
   ask.set(http::field::host, url.origin.host_header());
   ask.set(http::field::user_agent, kUserAgent);
-  if (credentials) ask.set(http::field::authorization, "Basic " + basic_token(*credentials));
+  // An identity token alone (no user name) is exchanged by the OAuth form, which is not done
+  // yet: such a login asks anonymously and fails later with the registry's own refusal.
+  if (credentials && !credentials->username.empty())
+    ask.set(http::field::authorization, "Basic " + basic_token(*credentials));
   auto response = co_await send(ask, url);
   if (response.result() != http::status::ok)
     throw Error(ErrorKind::kRegistry,

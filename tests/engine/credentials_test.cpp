@@ -84,3 +84,70 @@ TEST_F(CredentialsTest, MalformedFilesAreRefusedWithoutShowingTheirContents) {
 
 }  // namespace
 }  // namespace layerpush::engine
+
+namespace layerpush::engine {
+namespace {
+
+// A fake docker-credential-NAME on PATH, answering like the real helpers do.
+class CredentialHelperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bin_ = dir_.path() / "bin";
+    std::filesystem::create_directories(bin_);
+    write_helper("good", R"(read server; if [ "$server" = "helped.example.com" ]; then
+  printf '{"ServerURL":"%s","Username":"carol","Secret":"helper-pw"}' "$server"
+elif [ "$server" = "token.example.com" ]; then
+  printf '{"ServerURL":"%s","Username":"<token>","Secret":"refresh-me"}' "$server"
+else echo "credentials not found in native keychain"; exit 1; fi)");
+    write_helper("broken", "read server; echo 'secret-garbage-99'; exit 0");
+    saved_path_ = std::getenv("PATH");
+    ::setenv("PATH", (bin_.string() + ":" + saved_path_).c_str(), 1);
+  }
+  void TearDown() override { ::setenv("PATH", saved_path_.c_str(), 1); }
+  void write_helper(const std::string& name, const std::string& body) {
+    const auto path = bin_ / ("docker-credential-" + name);
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  }
+  std::string config(const std::string& text) {
+    const auto path = (dir_.path() / "config.json").string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  testing::TempDir dir_{"layerpush-helpers"};
+  std::filesystem::path bin_;
+  std::string saved_path_;
+};
+
+TEST_F(CredentialHelperTest, CredHelpersBeatCredsStoreWhichBeatsAuths) {
+  const auto path = config(R"({"credHelpers": {"helped.example.com": "good"},
+      "credsStore": "good", "auths": {"token.example.com": {"auth": "dTpw"}}})");
+  auto helped = load_credentials("helped.example.com", path);
+  ASSERT_TRUE(helped);
+  EXPECT_EQ(helped->username, "carol");
+  EXPECT_EQ(helped->password, "helper-pw");
+  // credsStore answers for every other host, before any auths entry.
+  auto token = load_credentials("token.example.com", path);
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->identity_token, "refresh-me");
+  EXPECT_TRUE(token->password.empty());
+  // "credentials not found" means anonymous, not an error.
+  EXPECT_FALSE(load_credentials("nobody.example.com", path));
+}
+
+TEST_F(CredentialHelperTest, BadHelpersFailWithoutShowingTheirOutput) {
+  for (const std::string helper : {"broken", "missing"}) {
+    const auto path = config(R"({"credsStore": ")" + helper + R"("})");
+    try {
+      load_credentials("x.example.com", path);
+      FAIL() << helper;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_NE(std::string(e.what()).find("docker-credential-" + helper), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("secret-garbage"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace layerpush::engine
