@@ -74,7 +74,9 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   report.blobs.resize(image.blobs.size());
 
   // Credentials and the registry's challenge first: one GET /v2/ (two with a login).
-  const auto credentials = load_credentials(destination.registry, options.authfile);
+  const auto credentials = options.credentials
+                               ? options.credentials
+                               : load_credentials(destination.registry, options.authfile);
   run_to_end(ioc, [&]() -> asio::awaitable<void> { co_await client.authenticate(credentials); });
 
   const auto order = upload_order(image);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/credentials.h"
 #include "engine/image.h"
 #include "engine/reference.h"
 #include "io/range_reader.h"
@@ -24,6 +25,8 @@ struct PushOptions {
   // A docker config file to take credentials from instead of $DOCKER_CONFIG/config.json or
   // ~/.docker/config.json.
   std::optional<std::string> authfile;
+  // Given on the command line (--username, --password-stdin): used instead of the config file.
+  std::optional<Credentials> credentials;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };

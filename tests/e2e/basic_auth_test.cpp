@@ -81,3 +81,24 @@ TEST_F(BasicAuthTest, WrongPasswordFailsClearlyWithoutPrintingIt) {
 
 }  // namespace
 }  // namespace layerpush::testing
+
+namespace layerpush::testing {
+namespace {  // the same unnamed namespace as above: BasicAuthTest is visible here
+
+class PasswordStdinTest : public BasicAuthTest {};
+
+TEST_F(PasswordStdinTest, TakesThePasswordFromStandardInput) {
+  const std::string empty = dir("no-config");
+  std::filesystem::create_directories(empty);
+  auto r = run_command({built_program("layerpush").string(), "push", "--username", kUser,
+                        "--password-stdin", "oci:" + dir("oci"), dest("e2e/auth:v1")},
+                       std::string(kPassword) + "\n", {"DOCKER_CONFIG=" + empty});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_no_secret(r, kPassword);
+  auto refused = layerpush({"push", "--username", kUser, "oci:" + dir("oci"), dest("e2e/auth:v1")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--username needs --password-stdin"), std::string::npos) << refused.err;
+}
+
+}  // namespace
+}  // namespace layerpush::testing

@@ -1,6 +1,7 @@
 // `layerpush push [options] SOURCE DEST`: pushes one image from an OCI layout or a docker-archive
 // to a registry.
 #include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include "engine/byte_size.h"
@@ -26,6 +27,8 @@ struct PushArgs {
   bool tls_verify = true;
   std::string io;
   std::string authfile;
+  std::string username;
+  bool password_stdin = false;
   bool json = false;
   bool quiet = false;
 };
@@ -51,6 +54,17 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
       throw Error(ErrorKind::kUsage, "--io is \"" + args.io + "\"; it must be io_uring or pread");
   }
   if (!args.authfile.empty()) options.authfile = args.authfile;
+  if (args.password_stdin && args.username.empty())
+    throw Error(ErrorKind::kUsage, "--password-stdin needs --username");
+  if (!args.username.empty()) {
+    if (!args.password_stdin)
+      throw Error(ErrorKind::kUsage, "--username needs --password-stdin (a password on the "
+                                     "command line would show in the process list)");
+    std::string password;
+    std::getline(std::cin, password);  // one line, as docker login --password-stdin reads it
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    options.credentials = engine::Credentials{args.username, password, ""};
+  }
   return options;
 }
 
@@ -101,6 +115,8 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_option("--authfile", args->authfile,
                    "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
                    "then ~/.docker/config.json)");
+  push->add_option("--username", args->username, "User name for the registry (with --password-stdin)");
+  push->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
   push->add_flag("--json", args->json, "Print one JSON summary on stdout");
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
   return [push, plain, args] {
