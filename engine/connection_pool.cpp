@@ -22,7 +22,7 @@ asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire_fresh(const Origi
 }
 
 asio::ssl::context* ConnectionPool::tls() {
-  if (!tls_) tls_ = make_tls_context(tls_verify_);
+  if (!tls_) tls_ = make_tls_context(tls_settings_);
   return tls_.get();
 }
 

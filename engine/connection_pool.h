@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "engine/http_connection.h"
+#include "engine/tls_context.h"
 
 namespace layerpush::engine {
 
 class ConnectionPool {
  public:
-  ConnectionPool(bool tls_verify, Timeouts timeouts) : tls_verify_(tls_verify), timeouts_(timeouts) {}
+  ConnectionPool(TlsSettings tls, Timeouts timeouts)
+      : tls_settings_(std::move(tls)), timeouts_(timeouts) {}
 
   struct Lease {
     std::unique_ptr<HttpConnection> connection;
@@ -33,7 +35,7 @@ class ConnectionPool {
   // Made on the first https connection: loading the system's trust store costs tens of
   // milliseconds of CPU that a plain-HTTP push should not pay.
   asio::ssl::context* tls();
-  bool tls_verify_;
+  TlsSettings tls_settings_;
   std::unique_ptr<asio::ssl::context> tls_;
   Timeouts timeouts_;
   std::map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;

@@ -21,6 +21,9 @@ struct PushOptions {
   std::uint64_t chunk_size = 0;  // 0: each blob in one request; else PATCH chunks of this size
   bool plain_http = false;      // http:// instead of https://
   bool tls_verify = true;
+  std::string ca_file;    // trusted besides the system store and certs.d
+  std::string cert_file;  // client certificate and key, for registries that ask for one
+  std::string key_file;
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
   // A docker config file to take credentials from instead of $DOCKER_CONFIG/config.json or
   // ~/.docker/config.json.

@@ -79,3 +79,31 @@ TEST_F(NonLoopbackNameTest, UsesHttpsUnlessPlainHttpIsGiven) {
 
 }  // namespace
 }  // namespace layerpush::testing
+
+namespace layerpush::testing {
+namespace {
+
+TEST_F(TlsPushTest, TrustsACaFileGivenOnTheCommandLine) {
+  auto summary = push_json({"--plain-http=false", "--ca-file",
+                            registry_->certificate_file().string(), "oci:" + dir("oci"),
+                            dest("e2e/tls:v1")});
+  EXPECT_EQ(summary["manifest_digest"], image_["manifest_digest"]);
+  auto missing = layerpush({"push", "--plain-http=false", "--ca-file", dir("absent.pem"),
+                            "oci:" + dir("oci"), dest("e2e/tls:v1")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot load CA file " + dir("absent.pem")), std::string::npos)
+      << missing.err;
+}
+
+TEST_F(TlsPushTest, TrustsDockersCertsDFolderForTheRegistry) {
+  // As /etc/docker/certs.d/HOST:PORT/ca.crt, under a folder of the test's own.
+  const auto certs_d = temp_.path() / "certs.d";
+  std::filesystem::create_directories(certs_d / registry_->host());
+  std::filesystem::copy_file(registry_->certificate_file(), certs_d / registry_->host() / "ca.crt");
+  auto summary = push_json({"--plain-http=false", "oci:" + dir("oci"), dest("e2e/tls:v1")},
+                           {"LAYERPUSH_CERTS_D=" + certs_d.string()});
+  EXPECT_EQ(summary["manifest_digest"], image_["manifest_digest"]);
+}
+
+}  // namespace
+}  // namespace layerpush::testing

@@ -25,6 +25,9 @@ struct PushArgs {
   bool plain_http = false;
   bool plain_http_given = false;  // --plain-http or --plain-http=false was on the command line
   bool tls_verify = true;
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
   std::string io;
   std::string authfile;
   std::string username;
@@ -48,6 +51,11 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
   options.plain_http = args.plain_http_given ? args.plain_http
                                              : engine::is_loopback_registry(destination.registry);
   options.tls_verify = args.tls_verify;
+  if (args.cert_file.empty() != args.key_file.empty())
+    throw Error(ErrorKind::kUsage, "--cert-file and --key-file go together");
+  options.ca_file = args.ca_file;
+  options.cert_file = args.cert_file;
+  options.key_file = args.key_file;
   if (!args.io.empty()) {
     options.io_backend = io::parse_backend(args.io);
     if (!options.io_backend)
@@ -111,6 +119,9 @@ CommandRunner add_push_command(CLI::App& app) {
                                "--plain-http=false insists on https)");
   push->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate")
       ->capture_default_str();
+  push->add_option("--ca-file", args->ca_file, "Also trust this CA certificate (PEM)");
+  push->add_option("--cert-file", args->cert_file, "Client certificate (PEM), with --key-file");
+  push->add_option("--key-file", args->key_file, "Client key (PEM), with --cert-file");
   push->add_option("--io", args->io, "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
   push->add_option("--authfile", args->authfile,
                    "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
