@@ -107,3 +107,35 @@ TEST_F(TlsPushTest, TrustsDockersCertsDFolderForTheRegistry) {
 
 }  // namespace
 }  // namespace layerpush::testing
+
+namespace layerpush::testing {
+namespace {
+
+class ClientCertificateTest : public PushTest {
+ protected:
+  LocalRegistry::Options registry_options() const override {
+    LocalRegistry::Options options;
+    options.tls = true;
+    options.require_client_certificate = true;
+    return options;
+  }
+};
+
+TEST_F(ClientCertificateTest, PresentsTheClientCertificateWhenGiven) {
+  auto image = make_image({"--format", "oci", "--out", dir("oci"), "--layers", "1",
+                           "--layer-size", "64K", "--name", "e2e/mtls:v1"});
+  const std::string ca = registry_->certificate_file().string();
+  auto without = layerpush({"push", "--plain-http=false", "--ca-file", ca, "oci:" + dir("oci"),
+                            dest("e2e/mtls:v1")});
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_NE(without.err.find(registry_->host()), std::string::npos) << without.err;
+  auto with = layerpush({"push", "--json", "--plain-http=false", "--ca-file", ca, "--cert-file",
+                         registry_->client_certificate_file().string(), "--key-file",
+                         registry_->client_key_file().string(), "oci:" + dir("oci"),
+                         dest("e2e/mtls:v1")});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(nlohmann::json::parse(with.out)["manifest_digest"], image["manifest_digest"]);
+}
+
+}  // namespace
+}  // namespace layerpush::testing

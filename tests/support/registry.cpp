@@ -47,6 +47,8 @@ void write_config(const std::filesystem::path& root, std::uint16_t port,
   if (options.tls)
     config << "  tls:\n    certificate: " << (root / "cert.pem").string()
            << "\n    key: " << (root / "key.pem").string() << "\n";
+  if (options.tls && options.require_client_certificate)
+    config << "    clientcas:\n      - " << (root / "client-cert.pem").string() << "\n";
   // After the http section: tls above belongs to it, auth is a section of its own.
   if (!options.token_realm.empty())
     config << "auth:\n  token:\n    realm: " << options.token_realm
@@ -59,11 +61,13 @@ void write_config(const std::filesystem::path& root, std::uint16_t port,
 }
 
 // A self-signed P-256 certificate valid for 127.0.0.1 and localhost, for one test's registry.
-void make_certificate(const std::filesystem::path& root) {
+void make_certificate(const std::filesystem::path& root, const std::string& name,
+                      const std::string& subject_alt_names) {
   const std::string command =
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-      "-subj /CN=layerpush-test -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
-      (root / "key.pem").string() + " -out " + (root / "cert.pem").string() + " 2>/dev/null";
+      "-subj /CN=layerpush-test -addext subjectAltName=" + subject_alt_names + " -keyout " +
+      (root / (name + "key.pem")).string() + " -out " + (root / (name + "cert.pem")).string() +
+      " 2>/dev/null";
   if (std::system(command.c_str()) != 0)
     throw std::runtime_error("openssl could not make a test certificate in " + root.string());
 }
@@ -81,7 +85,9 @@ std::unique_ptr<LocalRegistry> LocalRegistry::start(Options options) {
   if (!::mkdtemp(root.data())) throw std::runtime_error("mkdtemp failed for " + root);
   registry->root_ = root;
   registry->tls_ = options.tls;
-  if (options.tls) make_certificate(registry->root_);
+  if (options.tls) make_certificate(registry->root_, "", "IP:127.0.0.1,DNS:localhost");
+  if (options.require_client_certificate)
+    make_certificate(registry->root_, "client-", "DNS:layerpush-client");
   if (!options.basic_user.empty()) {
     const std::string command = "htpasswd -Bbn '" + options.basic_user + "' '" +
                                 options.basic_password + "' > " +

@@ -29,6 +29,9 @@ class LocalRegistry {
     // Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made with openssl;
     // certificate_file() is then both the server's certificate and the CA to trust.
     bool tls = false;
+    // With tls: also demand a client certificate; client_certificate_file() and
+    // client_key_file() hold one it accepts.
+    bool require_client_certificate = false;
     // When set, the registry asks for HTTP Basic auth (htpasswd, bcrypt) with this user and
     // password; GET /v2/ then answers 401 without them.
     std::string basic_user{};
@@ -49,6 +52,8 @@ class LocalRegistry {
   const std::filesystem::path& root() const { return root_; }  // config, data and log live here
 
   std::filesystem::path certificate_file() const { return root_ / "cert.pem"; }
+  std::filesystem::path client_certificate_file() const { return root_ / "client-cert.pem"; }
+  std::filesystem::path client_key_file() const { return root_ / "client-key.pem"; }
 
   std::string log_text() const;
   // Every request in the access log since start, or since the last forget_requests().
