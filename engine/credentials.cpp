@@ -11,10 +11,9 @@
 #include "engine/file_bytes.h"
 
 namespace layerpush::engine {
-namespace {
 using nlohmann::json;
 
-std::optional<std::string> config_path(const std::optional<std::string>& authfile) {
+std::optional<std::string> docker_config_path(const std::optional<std::string>& authfile) {
   if (authfile) return *authfile;
   if (const char* dir = std::getenv("DOCKER_CONFIG"); dir && *dir)
     return std::string(dir) + "/config.json";
@@ -22,6 +21,12 @@ std::optional<std::string> config_path(const std::optional<std::string>& authfil
     return std::string(home) + "/.docker/config.json";
   return std::nullopt;
 }
+
+std::string docker_config_key(const std::string& registry) {
+  return registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
+}
+
+namespace {
 
 // "https://registry.example.com/v1/" -> "registry.example.com"
 std::string host_of_key(std::string key) {
@@ -68,7 +73,7 @@ Credentials from_entry(const json& entry, const std::string& path) {
 
 std::optional<Credentials> load_credentials(const std::string& registry,
                                             const std::optional<std::string>& authfile) {
-  const auto path = config_path(authfile);
+  const auto path = docker_config_path(authfile);
   if (!path) return std::nullopt;
   std::error_code ec;
   if (!std::filesystem::exists(*path, ec)) {
@@ -77,7 +82,7 @@ std::optional<Credentials> load_credentials(const std::string& registry,
   }
   const json config = json::parse(read_small_file(*path), nullptr, /*allow_exceptions=*/false);
   if (!config.is_object()) throw Error(ErrorKind::kInput, *path + " is not a JSON object");
-  const std::string wanted = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
+  const std::string wanted = docker_config_key(registry);
   // As docker: a helper named for this host first, then the default store, then `auths`.
   if (auto helpers = config.find("credHelpers"); helpers != config.end() && helpers->is_object()) {
     const std::string helper = string_at(*helpers, registry.c_str());

@@ -21,6 +21,13 @@ struct Credentials {
 std::optional<Credentials> load_credentials(const std::string& registry,
                                             const std::optional<std::string>& authfile);
 
+// The docker config file in use: `authfile` if given, else $DOCKER_CONFIG/config.json, else
+// ~/.docker/config.json; nullopt when there is no home folder to find it in.
+std::optional<std::string> docker_config_path(const std::optional<std::string>& authfile);
+
+// The key docker files a registry's credentials under ("https://index.docker.io/v1/" for Hub).
+std::string docker_config_key(const std::string& registry);
+
 // "user:password" in base64, as the Basic scheme and docker's `auth` field write it.
 std::string basic_token(const Credentials& credentials);
 

@@ -196,10 +196,13 @@ asio::awaitable<std::string> RegistryClient::fetch_token(
     const AuthChallenge& challenge, const std::optional<Credentials>& credentials) {
   const std::string realm = challenge.param("realm");
   Url url = parse_url(realm);
-  std::string query = "scope=" + query_escape("repository:" + repository_ + ":pull,push");
+  // No repository (a login check): a token for no scope just proves the credentials.
+  std::string query = repository_.empty()
+                          ? std::string()
+                          : "scope=" + query_escape("repository:" + repository_ + ":pull,push");
   if (const auto service = challenge.param("service"); !service.empty())
-    query = "service=" + query_escape(service) + "&" + query;
-  url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + query;
+    query = "service=" + query_escape(service) + (query.empty() ? "" : "&" + query);
+  if (!query.empty()) url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + query;
   // The token server is asked with its own request: Basic credentials, if any, go only here.
   http::request<http::string_body> ask;
   ask.version(11);

@@ -132,7 +132,7 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
   return [push, plain, args] {
     args->plain_http_given = plain->count() > 0;
-    return push->parsed() ? run_push(*args) : 2;
+    return push->parsed() ? run_push(*args) : -1;
   };
 }
 

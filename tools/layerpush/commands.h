@@ -8,8 +8,11 @@
 
 namespace layerpush::cli {
 
+// A runner returns -1 when its subcommand was not the one on the command line.
 using CommandRunner = std::function<int()>;
 
 CommandRunner add_push_command(CLI::App& app);
+CommandRunner add_login_command(CLI::App& app);
+CommandRunner add_logout_command(CLI::App& app);
 
 }  // namespace layerpush::cli

@@ -3,6 +3,7 @@
 // input. Each subcommand lives in its own cmd_*.cpp.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <vector>
 
 #include "engine/error.h"
 #include "tools/layerpush/commands.h"
@@ -12,7 +13,9 @@ int main(int argc, char** argv) {
   CLI::App app{"layerpush: pushes container images to registries, fast"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "layerpush 0.1.0");
-  auto run_push = layerpush::cli::add_push_command(app);
+  const std::vector<layerpush::cli::CommandRunner> commands = {
+      layerpush::cli::add_push_command(app), layerpush::cli::add_login_command(app),
+      layerpush::cli::add_logout_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -24,7 +27,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run_push();
+    for (const auto& run : commands)
+      if (int status = run(); status >= 0) return status;
+    return 2;
   } catch (const Error& e) {
     std::cerr << "layerpush: " << e.what() << "\n";
     return layerpush::engine::exit_status_for(e.kind());

@@ -1,0 +1,80 @@
+#include "engine/login.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "engine/error.h"
+#include "engine/file_bytes.h"
+#include "engine/registry_client.h"
+
+namespace layerpush::engine {
+namespace {
+using nlohmann::ordered_json;
+
+ordered_json read_config(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return ordered_json::object();
+  auto doc = ordered_json::parse(read_small_file(path), nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) throw Error(ErrorKind::kInput, path + " is not a JSON object");
+  return doc;
+}
+
+// Whole file to a temporary sibling, 0600 from the start, fsync, rename: a reader sees the old
+// file or the new one, and nobody else can read the secret in between.
+void write_config(const std::string& path, const ordered_json& doc) {
+  const auto folder = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!folder.empty()) std::filesystem::create_directories(folder, ec);
+  const std::string temporary = path + ".layerpush-tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error(ErrorKind::kInput, "cannot write " + temporary);
+  const std::string text = doc.dump(1, '\t') + "\n";
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    throw Error(ErrorKind::kInput, "cannot write " + path);
+  }
+}
+}  // namespace
+
+void verify_login(const std::string& registry, const Credentials& credentials, bool plain_http,
+                  const TlsSettings& tls) {
+  boost::asio::io_context ioc(1);
+  ConnectionPool pool(tls, Timeouts{});
+  RegistryClient client(registry_base(registry, plain_http), /*repository=*/"", pool);
+  std::exception_ptr failure;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> boost::asio::awaitable<void> {
+        const std::optional<Credentials> given = credentials;
+        co_await client.authenticate(given);
+      },
+      [&](std::exception_ptr e) { failure = e; });
+  ioc.run();
+  if (failure) std::rethrow_exception(failure);
+}
+
+void save_login(const std::string& path, const std::string& registry,
+                const Credentials& credentials) {
+  auto doc = read_config(path);
+  if (!doc.contains("auths") || !doc["auths"].is_object()) doc["auths"] = ordered_json::object();
+  doc["auths"][docker_config_key(registry)] = {{"auth", basic_token(credentials)}};
+  write_config(path, doc);
+}
+
+bool remove_login(const std::string& path, const std::string& registry) {
+  auto doc = read_config(path);
+  if (!doc.contains("auths") || !doc["auths"].is_object()) return false;
+  if (doc["auths"].erase(docker_config_key(registry)) == 0) return false;
+  write_config(path, doc);
+  return true;
+}
+
+}  // namespace layerpush::engine

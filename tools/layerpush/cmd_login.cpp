@@ -1,0 +1,126 @@
+// `layerpush login [HOST]` and `layerpush logout [HOST]`: keep credentials in docker's config file
+// as `docker login` does, after checking them against the registry.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "engine/error.h"
+#include "engine/login.h"
+#include "engine/reference.h"
+#include "tools/layerpush/commands.h"
+
+namespace layerpush::cli {
+namespace {
+using engine::Error;
+using engine::ErrorKind;
+
+struct LoginArgs {
+  std::string host = "docker.io";
+  std::string username;
+  bool password_stdin = false;
+  std::string authfile;
+  bool plain_http = false;
+  bool tls_verify = true;
+  std::string ca_file;
+};
+
+// "registry.example.com:5000", "https://registry.example.com/", "docker.io" -> a registry host.
+std::string registry_host(std::string text) {
+  if (auto scheme = text.find("://"); scheme != std::string::npos) text = text.substr(scheme + 3);
+  if (auto slash = text.find('/'); slash != std::string::npos) text = text.substr(0, slash);
+  try {
+    return engine::parse_reference(text + "/probe/name").registry;
+  } catch (const engine::ReferenceError& e) {
+    throw Error(ErrorKind::kUsage, "registry \"" + text + "\" is invalid: " + e.what());
+  }
+}
+
+// The password: one line from standard input, or typed at the terminal without echo.
+std::string read_password(const LoginArgs& args) {
+  std::string password;
+  if (args.password_stdin) {
+    std::getline(std::cin, password);
+  } else {
+    std::ifstream tty("/dev/tty");
+    if (!tty) throw Error(ErrorKind::kUsage, "no terminal to ask for a password; use --password-stdin");
+    std::fprintf(stderr, "Password: ");
+    termios saved{};
+    const bool terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::getline(tty, password);
+    if (terminal) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::fprintf(stderr, "\n");
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) throw Error(ErrorKind::kUsage, "the password is empty");
+  return password;
+}
+
+std::string config_file(const LoginArgs& args) {
+  auto path = engine::docker_config_path(args.authfile.empty() ? std::nullopt
+                                                               : std::optional(args.authfile));
+  if (!path) throw Error(ErrorKind::kUsage, "no HOME or DOCKER_CONFIG to keep credentials in; use --authfile");
+  return *path;
+}
+
+int run_login(const LoginArgs& args, bool plain_given) {
+  const std::string host = registry_host(args.host);
+  if (args.username.empty()) throw Error(ErrorKind::kUsage, "login needs --username");
+  const engine::Credentials credentials{args.username, read_password(args), ""};
+  engine::TlsSettings tls{args.tls_verify, {}, "", ""};
+  if (!args.ca_file.empty()) tls.ca_files.push_back(args.ca_file);
+  engine::add_docker_certs_d(tls, host);
+  const bool plain = plain_given ? args.plain_http : engine::is_loopback_registry(host);
+  try {
+    engine::verify_login(host, credentials, plain, tls);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kUsage || e.kind() == ErrorKind::kInput) throw;
+    throw Error(e.kind(), "login to " + host + " failed: " + e.what());
+  }
+  const std::string path = config_file(args);
+  engine::save_login(path, host, credentials);
+  std::printf("Login Succeeded (credentials for %s saved in %s)\n", host.c_str(), path.c_str());
+  return 0;
+}
+
+int run_logout(const LoginArgs& args) {
+  const std::string host = registry_host(args.host);
+  const std::string path = config_file(args);
+  if (engine::remove_login(path, host))
+    std::printf("Removed login credentials for %s\n", host.c_str());
+  else
+    std::printf("Not logged in to %s\n", host.c_str());
+  return 0;
+}
+}  // namespace
+
+CommandRunner add_login_command(CLI::App& app) {
+  auto args = std::make_shared<LoginArgs>();
+  auto* login = app.add_subcommand("login", "Check credentials and save them for a registry");
+  login->add_option("HOST", args->host, "Registry host[:port] (default docker.io)");
+  login->add_option("-u,--username", args->username, "User name")->required();
+  login->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
+  login->add_option("--authfile", args->authfile, "Docker config file to write");
+  auto* plain = login->add_flag("--plain-http", args->plain_http, "Use http:// (automatic for loopback)");
+  login->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate");
+  login->add_option("--ca-file", args->ca_file, "Also trust this CA certificate (PEM)");
+  return [login, plain, args] { return login->parsed() ? run_login(*args, plain->count() > 0) : -1; };
+}
+
+CommandRunner add_logout_command(CLI::App& app) {
+  auto args = std::make_shared<LoginArgs>();
+  auto* logout = app.add_subcommand("logout", "Remove saved credentials for a registry");
+  logout->add_option("HOST", args->host, "Registry host[:port] (default docker.io)");
+  logout->add_option("--authfile", args->authfile, "Docker config file to change");
+  return [logout, args] { return logout->parsed() ? run_logout(*args) : -1; };
+}
+
+}  // namespace layerpush::cli
