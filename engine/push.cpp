@@ -63,10 +63,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // One worker per lane, plus one so a producer still winding down after a failure never holds
   // up the next blob's.
   asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
-  TlsSettings tls{options.tls_verify, {}, options.cert_file, options.key_file};
-  if (!options.ca_file.empty()) tls.ca_files.push_back(options.ca_file);
-  add_docker_certs_d(tls, destination.registry);
-  ConnectionPool pool(std::move(tls), Timeouts{});
+  ConnectionPool pool(options.tls, Timeouts{});
   RegistryClient client(registry_base(destination.api_host(), options.plain_http),
                         destination.repository, pool);
   PushContext context{ioc.get_executor(), workers, client, options, backend, observer};

@@ -11,6 +11,7 @@
 
 #include "engine/credentials.h"
 #include "engine/image.h"
+#include "engine/tls_context.h"
 #include "engine/reference.h"
 #include "io/range_reader.h"
 
@@ -20,10 +21,7 @@ struct PushOptions {
   int jobs = 5;                 // blobs in flight at once; docker's default
   std::uint64_t chunk_size = 0;  // 0: each blob in one request; else PATCH chunks of this size
   bool plain_http = false;      // http:// instead of https://
-  bool tls_verify = true;
-  std::string ca_file;    // trusted besides the system store and certs.d
-  std::string cert_file;  // client certificate and key, for registries that ask for one
-  std::string key_file;
+  TlsSettings tls;              // verification, extra CAs, client certificate
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
   // A docker config file to take credentials from instead of $DOCKER_CONFIG/config.json or
   // ~/.docker/config.json.

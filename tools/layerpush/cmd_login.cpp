@@ -12,6 +12,7 @@
 #include "engine/login.h"
 #include "engine/reference.h"
 #include "tools/layerpush/commands.h"
+#include "tools/layerpush/connection_flags.h"
 
 namespace layerpush::cli {
 namespace {
@@ -23,9 +24,7 @@ struct LoginArgs {
   std::string username;
   bool password_stdin = false;
   std::string authfile;
-  bool plain_http = false;
-  bool tls_verify = true;
-  std::string ca_file;
+  ConnectionFlags connection;
 };
 
 // "registry.example.com:5000", "https://registry.example.com/", "docker.io" -> a registry host.
@@ -71,16 +70,13 @@ std::string config_file(const LoginArgs& args) {
   return *path;
 }
 
-int run_login(const LoginArgs& args, bool plain_given) {
+int run_login(const LoginArgs& args) {
   const std::string host = registry_host(args.host);
   if (args.username.empty()) throw Error(ErrorKind::kUsage, "login needs --username");
   const engine::Credentials credentials{args.username, read_password(args), ""};
-  engine::TlsSettings tls{args.tls_verify, {}, "", ""};
-  if (!args.ca_file.empty()) tls.ca_files.push_back(args.ca_file);
-  engine::add_docker_certs_d(tls, host);
-  const bool plain = plain_given ? args.plain_http : engine::is_loopback_registry(host);
+  const auto tls = tls_settings(args.connection, host);
   try {
-    engine::verify_login(host, credentials, plain, tls);
+    engine::verify_login(host, credentials, use_plain_http(args.connection, host), tls);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kUsage || e.kind() == ErrorKind::kInput) throw;
     throw Error(e.kind(), "login to " + host + " failed: " + e.what());
@@ -109,10 +105,8 @@ CommandRunner add_login_command(CLI::App& app) {
   login->add_option("-u,--username", args->username, "User name")->required();
   login->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
   login->add_option("--authfile", args->authfile, "Docker config file to write");
-  auto* plain = login->add_flag("--plain-http", args->plain_http, "Use http:// (automatic for loopback)");
-  login->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate");
-  login->add_option("--ca-file", args->ca_file, "Also trust this CA certificate (PEM)");
-  return [login, plain, args] { return login->parsed() ? run_login(*args, plain->count() > 0) : -1; };
+  add_connection_flags(*login, args->connection);
+  return [login, args] { return login->parsed() ? run_login(*args) : -1; };
 }
 
 CommandRunner add_logout_command(CLI::App& app) {

@@ -10,6 +10,7 @@
 #include "engine/push.h"
 #include "engine/reference.h"
 #include "tools/layerpush/commands.h"
+#include "tools/layerpush/connection_flags.h"
 #include "tools/layerpush/push_output.h"
 
 namespace layerpush::cli {
@@ -22,12 +23,7 @@ struct PushArgs {
   std::string destination;
   int jobs = 5;
   std::string chunk_size = "0";
-  bool plain_http = false;
-  bool plain_http_given = false;  // --plain-http or --plain-http=false was on the command line
-  bool tls_verify = true;
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
+  ConnectionFlags connection;
   std::string io;
   std::string authfile;
   std::string username;
@@ -46,16 +42,8 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     throw Error(ErrorKind::kUsage, "--chunk-size \"" + args.chunk_size +
                                        "\" is not a size such as 0, 8M or 16777216");
   options.chunk_size = *chunk;
-  // docker talks plain HTTP to loopback registries without being asked; others need the flag,
-  // and --plain-http=false insists on HTTPS even for loopback.
-  options.plain_http = args.plain_http_given ? args.plain_http
-                                             : engine::is_loopback_registry(destination.registry);
-  options.tls_verify = args.tls_verify;
-  if (args.cert_file.empty() != args.key_file.empty())
-    throw Error(ErrorKind::kUsage, "--cert-file and --key-file go together");
-  options.ca_file = args.ca_file;
-  options.cert_file = args.cert_file;
-  options.key_file = args.key_file;
+  options.plain_http = use_plain_http(args.connection, destination.registry);
+  options.tls = tls_settings(args.connection, destination.registry);
   if (!args.io.empty()) {
     options.io_backend = io::parse_backend(args.io);
     if (!options.io_backend)
@@ -84,7 +72,7 @@ int run_push(const PushArgs& args) {
     throw Error(ErrorKind::kUsage, "destination \"" + args.destination + "\" is invalid: " + e.what());
   }
   const auto options = to_options(args, destination);
-  if (!options.tls_verify)
+  if (!options.tls.verify)
     std::fprintf(stderr, "layerpush: warning: TLS certificates are not verified for %s\n",
                  destination.registry.c_str());
   engine::Image image = engine::load_source(args.source);
@@ -114,14 +102,7 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_option("--chunk-size", args->chunk_size,
                    "0 sends each blob in one request; else PATCH chunks of this size (e.g. 8M)")
       ->capture_default_str();
-  auto* plain = push->add_flag("--plain-http", args->plain_http,
-                               "Use http:// (the default for localhost, 127.0.0.0/8 and ::1; "
-                               "--plain-http=false insists on https)");
-  push->add_option("--tls-verify", args->tls_verify, "Verify the registry's certificate")
-      ->capture_default_str();
-  push->add_option("--ca-file", args->ca_file, "Also trust this CA certificate (PEM)");
-  push->add_option("--cert-file", args->cert_file, "Client certificate (PEM), with --key-file");
-  push->add_option("--key-file", args->key_file, "Client key (PEM), with --cert-file");
+  add_connection_flags(*push, args->connection);
   push->add_option("--io", args->io, "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
   push->add_option("--authfile", args->authfile,
                    "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
@@ -130,10 +111,7 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
   push->add_flag("--json", args->json, "Print one JSON summary on stdout");
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
-  return [push, plain, args] {
-    args->plain_http_given = plain->count() > 0;
-    return push->parsed() ? run_push(*args) : -1;
-  };
+  return [push, args] { return push->parsed() ? run_push(*args) : -1; };
 }
 
 }  // namespace layerpush::cli

@@ -1,0 +1,34 @@
+#include "tools/layerpush/connection_flags.h"
+
+#include "engine/error.h"
+#include "engine/reference.h"
+
+namespace layerpush::cli {
+
+void add_connection_flags(CLI::App& command, ConnectionFlags& flags) {
+  flags.plain_http_option =
+      command.add_flag("--plain-http", flags.plain_http,
+                       "Use http:// (the default for localhost, 127.0.0.0/8 and ::1; "
+                       "--plain-http=false insists on https)");
+  command.add_option("--tls-verify", flags.tls_verify, "Verify the registry's certificate")
+      ->capture_default_str();
+  command.add_option("--ca-file", flags.ca_file, "Also trust this CA certificate (PEM)");
+  command.add_option("--cert-file", flags.cert_file, "Client certificate (PEM), with --key-file");
+  command.add_option("--key-file", flags.key_file, "Client key (PEM), with --cert-file");
+}
+
+bool use_plain_http(const ConnectionFlags& flags, const std::string& registry) {
+  const bool given = flags.plain_http_option && flags.plain_http_option->count() > 0;
+  return given ? flags.plain_http : engine::is_loopback_registry(registry);
+}
+
+engine::TlsSettings tls_settings(const ConnectionFlags& flags, const std::string& registry) {
+  if (flags.cert_file.empty() != flags.key_file.empty())
+    throw engine::Error(engine::ErrorKind::kUsage, "--cert-file and --key-file go together");
+  engine::TlsSettings tls{flags.tls_verify, {}, flags.cert_file, flags.key_file};
+  if (!flags.ca_file.empty()) tls.ca_files.push_back(flags.ca_file);
+  engine::add_docker_certs_d(tls, registry);
+  return tls;
+}
+
+}  // namespace layerpush::cli
