@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/json_fields.h"
 
 extern char** environ;
 
@@ -77,7 +78,7 @@ std::optional<Credentials> credentials_from_helper(const std::string& helper,
     throw Error(ErrorKind::kInput, "credential helper " + program + " answered for " + server +
                                        " without a Secret");
   Credentials c;
-  c.username = doc.value("Username", std::string());
+  c.username = string_at(doc, "Username");
   if (c.username == "<token>") {
     c.username.clear();
     c.identity_token = doc["Secret"].get<std::string>();

@@ -9,6 +9,7 @@
 #include "engine/credential_helper.h"
 #include "engine/error.h"
 #include "engine/file_bytes.h"
+#include "engine/json_fields.h"
 
 namespace layerpush::engine {
 using nlohmann::json;
@@ -47,11 +48,6 @@ std::string decode_base64(const std::string& text, const std::string& path) {
   for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) ++padding;
   out.resize(out.size() - std::min(padding, out.size()));
   return out;
-}
-
-std::string string_at(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 Credentials from_entry(const json& entry, const std::string& path) {

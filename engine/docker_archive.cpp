@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 #include "engine/file_bytes.h"
+#include "engine/json_fields.h"
 #include "engine/reference.h"
 #include "hashing/sha256.h"
 #include "io/file.h"
@@ -12,18 +13,6 @@
 namespace layerpush::engine {
 namespace {
 using nlohmann::json;
-
-// The array under `key`, or an empty one: docker writes "RepoTags": null for untagged images.
-json array_at(const json& object, const char* key) {
-  if (object.is_object() && object.contains(key) && object[key].is_array()) return object[key];
-  return json::array();
-}
-
-std::string string_at(const json& object, const char* key) {
-  if (object.is_object() && object.contains(key) && object[key].is_string())
-    return object[key].get<std::string>();
-  return {};
-}
 
 std::string normalized(const std::string& tag) {
   try {

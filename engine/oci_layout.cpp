@@ -6,6 +6,7 @@
 
 #include "engine/error.h"
 #include "engine/file_bytes.h"
+#include "engine/json_fields.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -22,15 +23,14 @@ json parse_json(const std::string& bytes, const std::string& what) {
 
 hashing::Digest descriptor_digest(const json& d, const std::string& where) {
   std::string why;
-  auto digest = hashing::Digest::parse(d.value("digest", std::string()), &why);
+  auto digest = hashing::Digest::parse(string_at(d, "digest"), &why);
   if (!digest) throw Error(ErrorKind::kInput, where + ": " + why);
   return *digest;
 }
 
 std::string ref_name(const json& d) {
-  if (d.contains("annotations") && d["annotations"].is_object())
-    return d["annotations"].value(kRefName, std::string());
-  return {};
+  return d.is_object() && d.contains("annotations") ? string_at(d["annotations"], kRefName)
+                                                    : std::string();
 }
 
 const json& choose_manifest(const json& manifests, const std::optional<std::string>& selector,
@@ -40,7 +40,7 @@ const json& choose_manifest(const json& manifests, const std::optional<std::stri
   for (const auto& d : manifests) {
     const std::string name = ref_name(d);
     if (!name.empty()) names += (names.empty() ? "" : ", ") + name;
-    if (!selector || d.value("digest", std::string()) == *selector || name == *selector)
+    if (!selector || string_at(d, "digest") == *selector || name == *selector)
       matches.push_back(&d);
   }
   if (matches.size() == 1) return *matches.front();
@@ -75,7 +75,7 @@ ImageBlob blob_from(const json& d, const std::string& dir, std::string role) {
                                          std::to_string(on_disk));
   ImageBlob blob;
   blob.role = std::move(role);
-  blob.media_type = d.value("mediaType", std::string());
+  blob.media_type = string_at(d, "mediaType");
   blob.recipe = BlobRecipe{path, 0, size, nullptr, Encoding::kAsStored};
   blob.digest = digest;
   blob.size = size;
@@ -93,7 +93,7 @@ Image load_oci_layout(const std::string& dir, const std::optional<std::string>& 
   const json& chosen = choose_manifest(index["manifests"], selector, dir);
 
   const auto manifest_digest = descriptor_digest(chosen, dir + "/index.json");
-  std::string media_type = chosen.value("mediaType", std::string());
+  std::string media_type = string_at(chosen, "mediaType");
   if (media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList)
     throw Error(ErrorKind::kInput, "oci:" + dir + " names a multi-platform index (" +
                                        manifest_digest.str() +
@@ -106,7 +106,8 @@ Image load_oci_layout(const std::string& dir, const std::optional<std::string>& 
                                          " is corrupt: expected " + manifest_digest.str() +
                                          ", read " + actual.str());
   const json manifest = parse_json(bytes, "manifest " + manifest_digest.str());
-  if (media_type.empty()) media_type = manifest.value("mediaType", std::string(media_type::kOciManifest));
+  if (media_type.empty()) media_type = string_at(manifest, "mediaType");
+  if (media_type.empty()) media_type = media_type::kOciManifest;
   if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array())
     throw Error(ErrorKind::kInput, "manifest " + manifest_digest.str() + " has no config or layers");
 

@@ -2,17 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/json_fields.h"
+
 namespace layerpush::engine {
 namespace {
 nlohmann::json parse_errors(std::string_view body) {
   auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) return doc["errors"];
   return nlohmann::json::array();
-}
-// The string under `key`, or empty when it is absent or not a string (registries send nulls).
-std::string string_at(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 }  // namespace
 

@@ -205,6 +205,19 @@ TEST_F(OciSourceTest, UnknownDigestIsAnInputError) {
   EXPECT_TRUE(mentions(f.message, other)) << f.message;
 }
 
+// Fields of the wrong type (a number where a string belongs, null annotations) are refused as
+// bad input, like missing ones, never by an exception from inside the JSON library.
+TEST_F(OciSourceTest, FieldsOfTheWrongTypeAreBadInput) {
+  json index = json::parse(read_file(layout_ / "index.json"));
+  index["manifests"][0]["annotations"] = nullptr;
+  index["manifests"][0]["mediaType"] = 7;
+  index["manifests"][0]["digest"] = 42;
+  write_file(layout_ / "index.json", index.dump());
+  const Failure f = failure_of("oci:" + layout_.string());
+  EXPECT_EQ(f.kind, ErrorKind::kInput);
+  EXPECT_TRUE(mentions(f.message, "has no algorithm")) << f.message;
+}
+
 TEST_F(OciSourceTest, TwoManifestsWithoutSelectorAreAmbiguous) {
   add_index_entry("other");
   for (const std::string& spec : {"oci:" + layout_.string(), layout_.string()}) {
