@@ -16,7 +16,6 @@ std::size_t round_up_to_page(std::size_t n) { return (n + kPageSize - 1) / kPage
 BlobPipe::BlobPipe(asio::any_io_executor executor, std::size_t capacity, std::size_t buffer_size,
                    Memory memory)
     : ready_(executor, asio::steady_timer::time_point::max()),
-      capacity_(capacity),
       buffer_size_(buffer_size) {
   if (memory == Memory::kCountsOnly) {
     free_.assign(capacity, nullptr);

@@ -30,7 +30,6 @@ namespace layerpush::engine {
 struct Buffer {
   std::byte* data = nullptr;
   std::size_t size = 0;
-  std::span<const std::byte> bytes() const { return {data, size}; }
 };
 
 class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
@@ -66,7 +65,6 @@ class BlobPipe : public std::enable_shared_from_this<BlobPipe> {
   void wake_consumer();
 
   boost::asio::steady_timer ready_;  // touched on the executor only
-  const std::size_t capacity_;
   const std::size_t buffer_size_;
 
   std::mutex mutex_;

@@ -69,7 +69,6 @@ asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(const Orig
 }
 
 asio::awaitable<void> HttpConnection::write(http::request<http::string_body>& request) {
-  ++requests_sent_;
   try {
     tcp().expires_after(timeouts_.io);
     if (secure_)
@@ -84,7 +83,6 @@ asio::awaitable<void> HttpConnection::write(http::request<http::string_body>& re
 
 asio::awaitable<void> HttpConnection::write_header(
     http::request_serializer<http::buffer_body>& serializer) {
-  ++requests_sent_;
   try {
     tcp().expires_after(timeouts_.io);
     if (secure_)

@@ -39,7 +39,6 @@ class HttpConnection {
   // False once the peer said Connection: close, or an operation failed part way.
   bool reusable() const { return reusable_; }
   void mark_broken() { reusable_ = false; }
-  std::uint64_t requests_sent() const { return requests_sent_; }
 
   // Sends a whole request (header and body).
   asio::awaitable<void> write(http::request<http::string_body>& request);
@@ -71,7 +70,6 @@ class HttpConnection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure_;
   beast::flat_buffer read_buffer_;
   bool reusable_ = true;
-  std::uint64_t requests_sent_ = 0;
 };
 
 }  // namespace layerpush::engine
