@@ -5,8 +5,7 @@
 namespace layerpush::engine {
 
 PipeWriter::~PipeWriter() {
-  // Buffers never handed over go back to the pipe's free list.
-  if (held_) pipe_.untake(*held_);
+  // A buffer never handed over goes back to the pipe's free list (held_ does the same).
   if (filling_) pipe_.untake(*filling_);
 }
 
@@ -18,12 +17,7 @@ std::byte* PipeWriter::take() {
 bool PipeWriter::give(std::byte* buffer, std::size_t size) {
   if (hash_) hash_->update({buffer, size});
   given_ += size;
-  if (held_ && !pipe_.push(*std::exchange(held_, std::nullopt))) {
-    pipe_.untake(Buffer{buffer, 0});
-    return false;
-  }
-  held_ = Buffer{buffer, size};
-  return true;
+  return held_.hold(Buffer{buffer, size});
 }
 
 void PipeWriter::discard(std::byte* buffer) { pipe_.untake(Buffer{buffer, 0}); }
@@ -51,8 +45,7 @@ bool PipeWriter::release_last() {
     auto partial = *std::exchange(filling_, std::nullopt);
     if (!give(partial.data, partial.size)) return false;
   }
-  if (!held_) return true;
-  return pipe_.push(*std::exchange(held_, std::nullopt));
+  return held_.release();
 }
 
 }  // namespace layerpush::engine

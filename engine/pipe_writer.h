@@ -8,6 +8,7 @@
 #include <span>
 
 #include "engine/blob_pipe.h"
+#include "engine/held_back.h"
 #include "hashing/sha256.h"
 #include "io/range_reader.h"
 
@@ -17,7 +18,7 @@ class PipeWriter final : public io::BufferExchange {
  public:
   // With `hash`, every byte given through give() is hashed too (the read-straight-in path).
   explicit PipeWriter(BlobPipe& pipe, hashing::Sha256* hash = nullptr)
-      : pipe_(pipe), hash_(hash) {}
+      : pipe_(pipe), hash_(hash), held_(pipe) {}
   ~PipeWriter() override;
 
   std::byte* take() override;
@@ -33,7 +34,7 @@ class PipeWriter final : public io::BufferExchange {
  private:
   BlobPipe& pipe_;
   hashing::Sha256* hash_;
-  std::optional<Buffer> held_;     // the last buffer given, not yet pushed
+  HeldBack held_;                  // the last buffer given, not yet pushed
   std::optional<Buffer> filling_;  // the buffer copy() is filling
   std::uint64_t given_ = 0;
 };

@@ -13,13 +13,9 @@ std::span<std::byte> thread_ring() {
 }  // namespace
 
 VerifiedRangeWriter::VerifiedRangeWriter(BlobPipe& pipe, hashing::Sha256& hash)
-    : pipe_(pipe), hash_(hash) {
+    : pipe_(pipe), hash_(hash), held_(pipe) {
   auto ring = thread_ring();
   for (std::size_t at = 0; at < ring.size(); at += kVerifyReadSize) free_.push_back(&ring[at]);
-}
-
-VerifiedRangeWriter::~VerifiedRangeWriter() {
-  if (held_) pipe_.untake(*held_);
 }
 
 std::byte* VerifiedRangeWriter::take() {
@@ -44,18 +40,12 @@ bool VerifiedRangeWriter::give(std::byte* buffer, std::size_t size) {
 bool VerifiedRangeWriter::hand_over_pending() {
   auto slot = pipe_.take_buffer();
   if (!slot) return false;
-  if (held_ && !pipe_.push(*std::exchange(held_, std::nullopt))) {
-    pipe_.untake(*slot);
-    return false;
-  }
-  held_ = Buffer{slot->data, std::exchange(pending_, 0)};
-  return true;
+  return held_.hold(Buffer{slot->data, std::exchange(pending_, 0)});
 }
 
 bool VerifiedRangeWriter::release_last() {
   if (pending_ > 0 && !hand_over_pending()) return false;
-  if (!held_) return true;
-  return pipe_.push(*std::exchange(held_, std::nullopt));
+  return held_.release();
 }
 
 }  // namespace layerpush::engine

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/blob_pipe.h"
+#include "engine/held_back.h"
 #include "hashing/sha256.h"
 #include "io/range_reader.h"
 
@@ -28,7 +29,6 @@ inline constexpr std::size_t kCountBytes = 1 << 20;
 class VerifiedRangeWriter final : public io::BufferExchange {
  public:
   VerifiedRangeWriter(BlobPipe& pipe, hashing::Sha256& hash);
-  ~VerifiedRangeWriter() override;
 
   std::byte* take() override;
   bool give(std::byte* buffer, std::size_t size) override;
@@ -44,7 +44,7 @@ class VerifiedRangeWriter final : public io::BufferExchange {
   hashing::Sha256& hash_;
   std::vector<std::byte*> free_;  // ring pieces not lent to the reader
   std::size_t pending_ = 0;       // verified bytes not yet in a count
-  std::optional<Buffer> held_;    // the last count, not yet pushed
+  HeldBack held_;                 // the last count, not yet pushed
   std::uint64_t given_ = 0;
 };
 
