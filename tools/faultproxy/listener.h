@@ -1,0 +1,16 @@
+// Accepting client connections on one of the fault proxy's listening sockets: each connection
+// gets its own ProxySession coroutine on the acceptor's executor (one thread for all).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "tools/faultproxy/proxy.h"
+
+namespace layerpush::faultproxy {
+
+// Runs until the acceptor is closed or the io_context stops.
+boost::asio::awaitable<void> accept_connections(boost::asio::ip::tcp::acceptor& acceptor,
+                                                Proxy& proxy, int listener);
+
+}  // namespace layerpush::faultproxy

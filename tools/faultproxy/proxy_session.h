@@ -1,0 +1,62 @@
+// One client connection of the fault proxy: reads requests one after another (keep-alive),
+// asks the RuleBook what to do with each, and either answers itself or forwards the request to
+// the registry over this session's own upstream connection, streaming both bodies. Logs every
+// request when its exchange ends. Lives in one coroutine; not thread-safe.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdint>
+#include <optional>
+
+#include "tools/faultproxy/decision.h"
+#include "tools/faultproxy/local_reply.h"
+#include "tools/faultproxy/proxy.h"
+
+namespace layerpush::faultproxy {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using RequestParser = http::request_parser<http::buffer_body>;
+
+class ProxySession {
+ public:
+  ProxySession(boost::asio::ip::tcp::socket client, Proxy& proxy, int listener);
+  ProxySession(const ProxySession&) = delete;
+  ProxySession& operator=(const ProxySession&) = delete;
+
+  boost::asio::awaitable<void> run();
+
+ private:
+  // Each returns whether the client connection stays open for another request.
+  boost::asio::awaitable<bool> handle(RequestParser& parser);
+  boost::asio::awaitable<bool> answer(RequestParser& parser, Reply& reply, LogEntry& entry);
+  boost::asio::awaitable<bool> forward(RequestParser& parser, const ForwardPlan& plan,
+                                       LogEntry& entry);
+  // After the request went upstream: relays the response back to the client.
+  boost::asio::awaitable<bool> relay_response(RequestParser& parser, const ForwardPlan& plan,
+                                              LogEntry& entry);
+
+  boost::asio::awaitable<bool> connect_upstream();
+  void close_upstream();
+  // RST rather than FIN: SO_LINGER 0, then close.
+  void reset_client();
+  // FIN, then read and drop whatever the client still sends for a moment, so that unread bytes
+  // do not make our close an RST that could destroy the reply still on its way.
+  boost::asio::awaitable<void> close_client();
+  std::string client_host(const RequestParser& parser) const;
+
+  Proxy& proxy_;
+  const int listener_;
+  beast::tcp_stream client_;
+  beast::flat_buffer client_buffer_;
+  std::optional<beast::tcp_stream> upstream_;  // opened for the first forwarded request
+  beast::flat_buffer upstream_buffer_;
+  // The current request has "Expect: 100-continue" and we have not yet told the client to go on:
+  // its body is not on the wire.
+  bool continue_pending_ = false;
+};
+
+}  // namespace layerpush::faultproxy

@@ -1,0 +1,44 @@
+// The fault proxy's request log: one JSON object per line, appended and flushed as soon as a
+// request's exchange ends, so a test can read it while the proxy runs. It records whether an
+// Authorization header was present, never its value. Not thread-safe: the proxy writes it from
+// its one io_context thread.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace layerpush::faultproxy {
+
+struct LogEntry {
+  int listener = 0;
+  std::string method;
+  std::string target;
+  std::optional<int> status;  // what the client was sent; unset if no response went out
+  bool authorization = false;
+  std::optional<std::uint64_t> content_length;  // unset for chunked or absent bodies
+  std::uint64_t body_bytes = 0;                 // request body bytes received from the client
+  std::optional<int> rule;
+  // "forward", a rule's action name when its effect happened ("respond", "reset", "stall",
+  // "redirect", "rewrite_status", "max_body", "min_chunk"), or what went wrong:
+  // "client_closed" (the client left mid-exchange), "upstream_error" (the registry could not be
+  // reached or broke off).
+  std::string action = "forward";
+};
+
+class RequestLog {
+ public:
+  // Opens `path` for appending; throws std::runtime_error if it cannot.
+  explicit RequestLog(const std::string& path);
+  ~RequestLog();
+  RequestLog(const RequestLog&) = delete;
+  RequestLog& operator=(const RequestLog&) = delete;
+
+  void write(const LogEntry& entry);
+
+ private:
+  std::FILE* file_;
+};
+
+}  // namespace layerpush::faultproxy
