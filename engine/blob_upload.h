@@ -8,6 +8,7 @@
 #include "engine/image.h"
 #include "engine/push.h"
 #include "engine/registry_client.h"
+#include "engine/upload_journal.h"
 
 namespace layerpush::engine {
 
@@ -18,14 +19,16 @@ struct PushContext {
   const PushOptions& options;
   io::Backend backend;
   PushObserver* observer;  // may be null
+  const UploadJournal& journal;
 };
 
 // Finds the digest of a blob that is compressed on the fly (by compressing it once, on a worker)
 // and checks its uncompressed digest against the expected diff_id. No-op when already known.
 boost::asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob);
 
-// Checks, and uploads if missing. The blob's digest must be known. On failure the upload
-// session is abandoned (DELETE) and the error rethrown.
+// Checks, and uploads if missing, resuming a journaled session and retrying each request as
+// RetrySettings allow. The blob's digest must be known. When it gives up the error is rethrown;
+// the session is abandoned (DELETE) unless a later run could still resume it.
 boost::asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,
                                              std::size_t index);
 

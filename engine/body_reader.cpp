@@ -37,6 +37,16 @@ boost::asio::awaitable<std::size_t> BodyReader::next_count(std::size_t max) {
   co_return n;
 }
 
+boost::asio::awaitable<void> BodyReader::skip(std::uint64_t bytes) {
+  while (bytes > 0) {
+    co_await fill();
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(bytes, current_->size - position_));
+    position_ += n;
+    consumed_ += n;
+    bytes -= n;
+  }
+}
+
 boost::asio::awaitable<void> BodyReader::expect_end() {
   if (current_ && position_ < current_->size)
     throw Error(ErrorKind::kCorrupt, "blob is longer than its declared size");

@@ -24,6 +24,9 @@ class BodyReader {
   // The same, counting bytes without touching them: for a sender that takes the bytes from the
   // file source, and the only way to read a BlobPipe::Memory::kCountsOnly pipe.
   boost::asio::awaitable<std::size_t> next_count(std::size_t max);
+  // Drops the next `bytes` bytes: a resumed upload re-produces the blob from its start (to hash
+  // it whole) but sends only what the registry does not hold yet.
+  boost::asio::awaitable<void> skip(std::uint64_t bytes);
   // Waits for the producer to end the stream after the last byte was taken, rethrowing its error
   // (a digest mismatch found at the end), and fails if it produced more bytes than expected.
   boost::asio::awaitable<void> expect_end();

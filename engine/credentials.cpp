@@ -80,12 +80,8 @@ std::optional<Credentials> load_credentials(const std::string& registry,
   if (!config.is_object()) throw Error(ErrorKind::kInput, *path + " is not a JSON object");
   const std::string wanted = docker_config_key(registry);
   // As docker: a helper named for this host first, then the default store, then `auths`.
-  if (auto helpers = config.find("credHelpers"); helpers != config.end() && helpers->is_object()) {
-    const std::string helper = string_at(*helpers, registry.c_str());
-    if (!helper.empty()) return credentials_from_helper(helper, wanted);
-  }
-  if (const std::string store = string_at(config, "credsStore"); !store.empty())
-    return credentials_from_helper(store, wanted);
+  if (const std::string helper = credential_helper_for(config, registry); !helper.empty())
+    return credentials_from_helper(helper, wanted);
   auto auths = config.find("auths");
   if (auths == config.end() || !auths->is_object()) return std::nullopt;
   if (auto exact = auths->find(wanted); exact != auths->end() && exact->is_object())

@@ -62,6 +62,11 @@ asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(const Orig
       conn->tcp().expires_after(timeouts.connect);
       co_await conn->secure_->async_handshake(asio::ssl::stream_base::client, use_awaitable);
     } catch (const boost::system::system_error& e) {
+      // An untrusted or mismatched certificate stays so however often we ask: not retried.
+      if (e.code().category() == asio::error::get_ssl_category())
+        throw Error(ErrorKind::kTransport,
+                    "TLS handshake with " + origin.host_header() + " failed: " + e.code().message(),
+                    Recovery::kNone);
       fail_transport(origin, "TLS handshake with", e);
     }
   }

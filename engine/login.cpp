@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "engine/credential_helper.h"
 #include "engine/error.h"
 #include "engine/file_bytes.h"
 #include "engine/registry_client.h"
@@ -61,18 +62,30 @@ void verify_login(const std::string& registry, const Credentials& credentials, b
   if (failure) std::rethrow_exception(failure);
 }
 
-void save_login(const std::string& path, const std::string& registry,
-                const Credentials& credentials) {
+std::string save_login(const std::string& path, const std::string& registry,
+                       const Credentials& credentials) {
   auto doc = read_config(path);
+  const std::string key = docker_config_key(registry);
+  const std::string helper = credential_helper_for(doc, registry);
+  // As docker: the helper first, so a failing helper leaves the file as it was. With a helper
+  // the entry stays, empty, and any secret it held before is dropped.
+  if (!helper.empty()) store_in_helper(helper, key, credentials);
   if (!doc.contains("auths") || !doc["auths"].is_object()) doc["auths"] = ordered_json::object();
-  doc["auths"][docker_config_key(registry)] = {{"auth", basic_token(credentials)}};
+  doc["auths"][key] =
+      helper.empty() ? ordered_json{{"auth", basic_token(credentials)}} : ordered_json::object();
   write_config(path, doc);
+  return helper.empty() ? "" : "docker-credential-" + helper;
 }
 
 bool remove_login(const std::string& path, const std::string& registry) {
   auto doc = read_config(path);
-  if (!doc.contains("auths") || !doc["auths"].is_object()) return false;
-  if (doc["auths"].erase(docker_config_key(registry)) == 0) return false;
+  const std::string key = docker_config_key(registry);
+  const std::string helper = credential_helper_for(doc, registry);
+  // Asked even without an `auths` entry, as docker has done since 2020 (docker/cli#2583): the
+  // helper may hold credentials stored through another config file.
+  const bool erased = !helper.empty() && erase_from_helper(helper, key);
+  if (!doc.contains("auths") || !doc["auths"].is_object() || doc["auths"].erase(key) == 0)
+    return erased;
   write_config(path, doc);
   return true;
 }

@@ -63,10 +63,12 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // One worker per lane, plus one so a producer still winding down after a failure never holds
   // up the next blob's.
   asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
-  ConnectionPool pool(options.tls, Timeouts{});
+  ConnectionPool pool(options.tls, options.timeouts);
   RegistryClient client(registry_base(destination.api_host(), options.plain_http),
-                        destination.repository, pool);
-  PushContext context{ioc.get_executor(), workers, client, options, backend, observer};
+                        destination.repository, pool, options.retry);
+  const UploadJournal journal(options.upload_state ? *options.upload_state
+                                                   : UploadJournal::default_folder());
+  PushContext context{ioc.get_executor(), workers, client, options, backend, observer, journal};
 
   PushReport report;
   report.reference = destination.str();
@@ -123,6 +125,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   for (const auto& b : report.blobs)
     if (b.action == BlobAction::kUploaded) report.bytes_uploaded += b.size;
   report.requests = client.requests_sent();
+  report.retries = client.retries();
   report.connections = pool.connections_opened();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -5,12 +5,15 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/credentials.h"
+#include "engine/http_connection.h"
 #include "engine/image.h"
+#include "engine/retry_policy.h"
 #include "engine/tls_context.h"
 #include "engine/reference.h"
 #include "io/range_reader.h"
@@ -28,6 +31,16 @@ struct PushOptions {
   std::optional<std::string> authfile;
   // Given on the command line (--username, --password-stdin): used instead of the config file.
   std::optional<Credentials> credentials;
+  // Largest body of one request (0: no limit): blobs above it go in PATCH chunks of this size,
+  // for proxies with a body limit. Registries that refuse a large body make it smaller still.
+  std::uint64_t max_request_size = 0;
+  RetrySettings retry;
+  // How long one connect, read or write may make no progress before it counts as failed (and
+  // is retried): a stalled registry or proxy.
+  Timeouts timeouts;
+  // Where upload sessions are journaled so a re-run after a kill resumes them; nullopt for
+  // UploadJournal::default_folder(), an empty path for no journal.
+  std::optional<std::filesystem::path> upload_state;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
@@ -40,6 +53,7 @@ struct BlobReport {
   std::uint64_t size = 0;
   BlobAction action = BlobAction::kExists;
   double seconds = 0;
+  int retries = 0;  // requests of this blob sent again (after a failure, a redirect or a 401)
 };
 
 struct PushReport {
@@ -50,6 +64,7 @@ struct PushReport {
   std::uint64_t bytes_uploaded = 0;
   std::uint64_t requests = 0;
   std::uint64_t connections = 0;
+  std::uint64_t retries = 0;  // requests sent again after a transient failure, whole push
   std::string io_backend;
   std::vector<BlobReport> blobs;  // in image order: config, then layers
 };
@@ -62,6 +77,8 @@ class PushObserver {
   // The blob's digest and size are known (at once for OCI layouts, after compression otherwise).
   virtual void blob_ready(std::size_t index, const ImageBlob& blob) {}
   virtual void blob_progress(std::size_t index, std::uint64_t bytes_sent) {}
+  // The upload goes on from byte `offset` (what the registry holds) after `why` happened.
+  virtual void blob_restart(std::size_t index, std::uint64_t offset, const std::string& why) {}
   virtual void blob_done(std::size_t index, const BlobReport& report) {}
 };
 

@@ -1,34 +1,27 @@
 #include "engine/registry_client.h"
 
-#include <cctype>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
+#include <algorithm>
+#include <charconv>
 
-#include "engine/error.h"
 #include "engine/registry_errors.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
 namespace {
 constexpr std::string_view kUserAgent = "layerpush/0.1";
-// Largest piece handed to one write: big enough that syscalls are amortized, small enough that a
-// cancelled push notices within a few milliseconds.
-constexpr std::size_t kWritePiece = 256 << 10;
 
-// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-std::string query_escape(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+bool is_one_of(unsigned status, std::initializer_list<unsigned> statuses) {
+  return std::find(statuses.begin(), statuses.end(), status) != statuses.end();
+}
+
+std::optional<std::uint64_t> header_number(const Response& response, std::string_view name) {
+  auto it = response.find(name);
+  if (it == response.end()) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto text = it->value();
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 }  // namespace
 
@@ -39,12 +32,24 @@ void RegistryClient::prepare(Request& request, const Url& url, http::verb verb) 
   request.target(url.target);
   request.set(http::field::host, url.origin.host_header());
   request.set(http::field::user_agent, kUserAgent);
-  if (!authorization_.empty() && url.origin == base_.origin)
-    request.set(http::field::authorization, authorization_);
 }
 
-RegistryClient::RegistryClient(Url base, std::string repository, ConnectionPool& pool)
-    : base_(std::move(base)), repository_(std::move(repository)), pool_(pool) {}
+template <class Request>
+void RegistryClient::authorize(Request& request, const Url& url) const {
+  if (!authorization_.empty() && url.origin == base_.origin)
+    request.set(http::field::authorization, authorization_);
+  else
+    request.erase(http::field::authorization);
+}
+template void RegistryClient::authorize(http::request<http::string_body>&, const Url&) const;
+template void RegistryClient::authorize(http::request<http::buffer_body>&, const Url&) const;
+
+RegistryClient::RegistryClient(Url base, std::string repository, ConnectionPool& pool,
+                               RetrySettings retry)
+    : base_(std::move(base)), repository_(std::move(repository)), pool_(pool), retry_(retry) {
+  // ECR refuses chunks under 5 MiB (all but the last) without saying so in advance.
+  if (base_.origin.host.find(".dkr.ecr.") != std::string::npos) min_chunk_ = 5 << 20;
+}
 
 std::string RegistryClient::where() const {
   return base_.origin.host_header() + "/" + repository_;
@@ -57,10 +62,11 @@ Url RegistryClient::api(const std::string& path) const {
 }
 
 void RegistryClient::refuse(std::string_view what, const Response& response) const {
-  throw Error(ErrorKind::kRegistry,
-              std::string(what) + " was refused: " +
-                  describe_error_response(response.result_int(), response.reason(),
-                                          response.body()));
+  std::string why = describe_error_response(response.result_int(), response.reason(),
+                                            response.body());
+  if (is_transient_status(response.result_int()))
+    why += ", still after " + std::to_string(retry_.max_retries) + " retries";
+  throw Error(ErrorKind::kRegistry, std::string(what) + " was refused: " + why);
 }
 
 Url RegistryClient::location_of(const Url& request_url, const Response& response,
@@ -79,153 +85,33 @@ void RegistryClient::check_digest_header(const Response& response, const hashing
                                           std::string(it->value()) + ", expected " + expected.str());
 }
 
+void RegistryClient::check_body_response(const Url& url, const Response& response,
+                                         std::initializer_list<unsigned> accepted,
+                                         std::string_view what) const {
+  const unsigned status = response.result_int();
+  if (is_one_of(status, accepted)) return;
+  if (status == 307 || status == 308)
+    throw Redirected(location_of(url, response, what), std::string(what) + " was redirected");
+  const std::string message =
+      std::string(what) + " was refused: " +
+      describe_error_response(status, response.reason(), response.body());
+  if (status == 401 && bearer_) throw Error(ErrorKind::kRegistry, message, Recovery::kReauthenticate);
+  // 413 from a proxy's body limit; 416 from registries that cap a PATCH (GHCR: 4 MiB), or for a
+  // range that does not follow what the registry holds, which the caller tells apart.
+  if (status == 413 || status == 416) throw Error(ErrorKind::kRegistry, message, Recovery::kSmallerBody);
+  if (is_transient_status(status)) {
+    std::optional<std::chrono::milliseconds> retry_after;
+    if (auto it = response.find(http::field::retry_after); it != response.end())
+      retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
+    throw Error(ErrorKind::kRegistry, message, Recovery::kRetry, retry_after);
+  }
+  throw Error(ErrorKind::kRegistry, message);
+}
+
 http::request<http::string_body> RegistryClient::request(http::verb verb, const Url& url) const {
   http::request<http::string_body> request;
   prepare(request, url, verb);
   return request;
-}
-
-asio::awaitable<Response> RegistryClient::send(http::request<http::string_body>& request,
-                                               const Url& url, bool even_if_cancelled) {
-  const auto verb = request.method();
-  request.prepare_payload();
-  for (int attempt = 1;; ++attempt) {
-    if (cancelled_ && !even_if_cancelled) throw Error(ErrorKind::kCancelled, "push cancelled");
-    // GCC 12 miscompiles co_await inside a conditional expression, hence the if/else here.
-    ConnectionPool::Lease lease;
-    if (attempt == 1)
-      lease = co_await pool_.acquire(url.origin);
-    else
-      lease = co_await pool_.acquire_fresh(url.origin);
-    try {
-      ++requests_;
-      co_await lease.connection->write(request);
-      auto response = co_await lease.connection->read(verb == http::verb::head);
-      pool_.release(std::move(lease.connection));
-      co_return response;
-    } catch (const Error& e) {
-      // A pooled connection the registry closed while it sat idle fails on first use; these
-      // requests carry no streamed body, so sending them again on a new connection is safe.
-      if (!lease.reused || attempt > 1 || e.kind() != ErrorKind::kTransport) throw;
-    }
-  }
-}
-
-asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_body>& request,
-                                                    const Url& url, std::uint64_t length,
-                                                    BodyReader& body, const SentCallback& sent) {
-  request.set(http::field::content_type, "application/octet-stream");
-  request.content_length(length);
-  auto lease = co_await pool_.acquire(url.origin);
-  auto& connection = *lease.connection;
-  http::request_serializer<http::buffer_body> serializer(request);
-  ++requests_;
-  co_await connection.write_header(serializer);
-  // With a file source the bytes go from page cache to socket, and the pipe only says how
-  // many have been read and hashed. That needs a plain socket (no TLS to encrypt in between).
-  const auto& file = body.file_source();
-  if (file && !connection.is_plain())
-    throw std::logic_error("a blob with a file source must go over plain HTTP");
-  std::uint64_t remaining = length;
-  do {
-    std::span<const std::byte> piece;
-    std::size_t count = 0;
-    try {
-      if (cancelled_) throw Error(ErrorKind::kCancelled, "push cancelled");
-      // From a file, a whole count goes to sendfile at once; bytes go in kWritePiece pieces.
-      if (remaining > 0 && file) count = co_await body.next_count(remaining);
-      if (remaining > 0 && !file) {
-        piece = co_await body.next(std::min<std::uint64_t>(remaining, kWritePiece));
-        count = piece.size();
-      }
-    } catch (...) {
-      // Closing mid-body guarantees the registry never commits a partial or corrupt blob.
-      connection.abort();
-      throw;
-    }
-    remaining -= count;
-    if (file)
-      co_await connection.send_file_range(file->fd, file->offset + body.consumed() - count, count);
-    else
-      co_await connection.write_body(serializer, request, piece, remaining == 0);
-    if (sent && count > 0) sent(count);
-  } while (remaining > 0);
-  auto response = co_await connection.read(false);
-  pool_.release(std::move(lease.connection));
-  co_return response;
-}
-
-asio::awaitable<void> RegistryClient::authenticate(
-    const std::optional<Credentials>& credentials) {
-  Url url = base_;
-  url.target = "/v2/";
-  auto ping = request(http::verb::get, url);
-  auto response = co_await send(ping, url);
-  if (response.result() == http::status::ok) co_return;
-  const std::string host = base_.origin.host_header();
-  if (response.result() != http::status::unauthorized)
-    refuse("checking that " + host + " is a registry (GET /v2/)", response);
-  auto header = response.find(http::field::www_authenticate);
-  auto challenge = header == response.end() ? std::nullopt : parse_auth_challenge(header->value());
-  if (!challenge)
-    throw Error(ErrorKind::kRegistry, host + " asks for authentication without a usable challenge");
-  if (challenge->scheme == "basic") {
-    if (!credentials || credentials->username.empty())
-      throw Error(ErrorKind::kRegistry, host + " requires authentication; log in with `docker login " +
-                                            host + "` or pass --authfile");
-    authorization_ = "Basic " + basic_token(*credentials);
-  } else if (challenge->scheme == "bearer") {
-    const std::string token = co_await fetch_token(*challenge, credentials);
-    authorization_ = "Bearer " + token;
-  } else {
-    throw Error(ErrorKind::kRegistry,
-                host + " asks for the unsupported authentication scheme " + challenge->scheme);
-  }
-  // One more GET /v2/ tells a refused login apart from a later, vaguer 401 on the first blob.
-  auto check = request(http::verb::get, url);
-  auto verdict = co_await send(check, url);
-  if (verdict.result() == http::status::unauthorized)
-    throw Error(ErrorKind::kRegistry, "authentication to " + host + " failed: the registry refused " +
-                                          (credentials ? "the credentials of user " + credentials->username
-                                                       : std::string("anonymous access")));
-  if (verdict.result() != http::status::ok)
-    refuse("checking the login to " + host, verdict);
-}
-
-asio::awaitable<std::string> RegistryClient::fetch_token(
-    const AuthChallenge& challenge, const std::optional<Credentials>& credentials) {
-  const std::string realm = challenge.param("realm");
-  Url url = parse_url(realm);
-  // No repository (a login check): a token for no scope just proves the credentials.
-  std::string query = repository_.empty()
-                          ? std::string()
-                          : "scope=" + query_escape("repository:" + repository_ + ":pull,push");
-  if (const auto service = challenge.param("service"); !service.empty())
-    query = "service=" + query_escape(service) + (query.empty() ? "" : "&" + query);
-  if (!query.empty()) url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + query;
-  // The token server is asked with its own request: Basic credentials, if any, go only here.
-  http::request<http::string_body> ask;
-  ask.version(11);
-  ask.method(http::verb::get);
-  ask.target(url.target);
-  ask.set(http::field::host, url.origin.host_header());
-  ask.set(http::field::user_agent, kUserAgent);
-  // An identity token alone (no user name) is exchanged by the OAuth form, which is not done
-  // yet: such a login asks anonymously and fails later with the registry's own refusal.
-  if (credentials && !credentials->username.empty())
-    ask.set(http::field::authorization, "Basic " + basic_token(*credentials));
-  auto response = co_await send(ask, url);
-  if (response.result() != http::status::ok)
-    throw Error(ErrorKind::kRegistry,
-                "authentication to " + base_.origin.host_header() + " failed: the token server " +
-                    url.origin.host_header() + " answered " +
-                    describe_error_response(response.result_int(), response.reason(), ""));
-  const auto doc = nlohmann::json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
-  for (const char* key : {"token", "access_token"})
-    if (doc.is_object() && doc.contains(key) && doc[key].is_string() && !doc[key].get<std::string>().empty())
-      co_return doc[key].get<std::string>();
-  throw Error(ErrorKind::kRegistry, "the token server " + url.origin.host_header() +
-                                        " answered without a token");
 }
 
 asio::awaitable<bool> RegistryClient::blob_exists(const hashing::Digest& digest) {
@@ -233,7 +119,8 @@ asio::awaitable<bool> RegistryClient::blob_exists(const hashing::Digest& digest)
   auto head = request(http::verb::head, url);
   auto response = co_await send(head, url);
   if (response.result() == http::status::ok) co_return true;
-  if (response.result() == http::status::not_found) co_return false;
+  // Artifactory answers 403 for a blob it does not have; a real refusal shows at the POST.
+  if (response.result_int() == 404 || response.result_int() == 403) co_return false;
   refuse("checking blob " + digest.str() + " on " + where(), response);
 }
 
@@ -243,7 +130,26 @@ asio::awaitable<Url> RegistryClient::start_upload() {
   auto response = co_await send(post, url);
   if (response.result() != http::status::accepted)
     refuse("starting a blob upload to " + where(), response);
+  if (auto minimum = header_number(response, "OCI-Chunk-Min-Length"))
+    min_chunk_ = std::max(min_chunk_, *minimum);
   co_return location_of(url, response, "starting a blob upload to " + where());
+}
+
+asio::awaitable<std::optional<RegistryClient::UploadStatus>> RegistryClient::upload_status(
+    const Url& location, std::uint64_t acked) {
+  auto get = request(http::verb::get, location);
+  auto response = co_await send(get, location);
+  if (response.result_int() != 204 && response.result_int() != 200) co_return std::nullopt;
+  UploadStatus status{location, 0};
+  if (response.find(http::field::location) != response.end())
+    status.location = location_of(location, response, "checking an upload on " + where());
+  if (auto it = response.find(http::field::range); it != response.end()) {
+    const auto end = parse_range_end(it->value());
+    if (!end) co_return std::nullopt;
+    // distribution 2.8.2 says "0-0" for zero bytes and for one.
+    status.held = *end == 0 ? std::min<std::uint64_t>(acked, 1) : *end + 1;
+  }
+  co_return status;
 }
 
 asio::awaitable<void> RegistryClient::put_whole_blob(const Url& location,
@@ -258,8 +164,7 @@ asio::awaitable<void> RegistryClient::put_whole_blob(const Url& location,
   co_await body.expect_end();
   const std::string what = "uploading blob " + digest.str() + " to " + where();
   // 201 is the spec's answer; some registries answer 200, 202 or 204 for the same success.
-  const auto status = response.result_int();
-  if (status != 201 && status != 200 && status != 202 && status != 204) refuse(what, response);
+  check_body_response(url, response, {201, 200, 202, 204}, what);
   check_digest_header(response, digest, what);
 }
 
@@ -273,7 +178,7 @@ asio::awaitable<Url> RegistryClient::patch_chunk(const Url& location, std::uint6
   auto response = co_await send_body(patch, location, length, body, sent);
   const std::string what = "uploading bytes " + range + " to " + where();
   // 202 is the spec's answer; ECR answers 201.
-  if (response.result_int() != 202 && response.result_int() != 201) refuse(what, response);
+  check_body_response(location, response, {202, 201}, what);
   // The registry says how much it holds; anything but our own end means bytes went missing.
   // ("0-0" is ambiguous on distribution 2.8.2, so it only ever agrees with a first byte.)
   const std::uint64_t end = offset + length - 1;
@@ -295,14 +200,14 @@ asio::awaitable<void> RegistryClient::finish_upload(const Url& location,
   auto response = co_await send(put, url);
   const std::string what = "committing blob " + digest.str() + " to " + where();
   const auto status = response.result_int();
-  if (status != 201 && status != 200 && status != 202 && status != 204) refuse(what, response);
+  if (!is_one_of(status, {201, 200, 202, 204})) refuse(what, response);
   check_digest_header(response, digest, what);
 }
 
 asio::awaitable<void> RegistryClient::cancel_upload(const Url& location) {
   try {
     auto del = request(http::verb::delete_, location);
-    co_await send(del, location, /*even_if_cancelled=*/true);
+    co_await send(del, location, Target::kRegistryEvenIfCancelled);
   } catch (const Error&) {
     // Best effort: an abandoned session expires on the registry by itself.
   }
@@ -317,8 +222,19 @@ asio::awaitable<hashing::Digest> RegistryClient::put_manifest(const std::string&
   put.set(http::field::content_type, media_type);
   put.body() = bytes;
   auto response = co_await send(put, url);
+  const auto status = response.result_int();
+  const std::string code = first_error_code(response.body());
+  // Tag immutability, as registries say it: TAG_INVALID (ECR, distribution's legacy code),
+  // 403 DENIED (Docker Hub, Harbor), 412 (older Harbor). Repeating cannot change the answer.
+  const bool is_tag = reference.find(':') == std::string::npos;
+  if (is_tag && (status == 412 || (status == 403 && code == "DENIED") ||
+                 (status == 400 && code == "TAG_INVALID")))
+    throw Error(ErrorKind::kRegistry,
+                "tag " + reference + " is immutable on " + base_.origin.host_header() +
+                    ": the registry refused to overwrite it in " + repository_ + " (" +
+                    describe_error_response(status, response.reason(), response.body()) + ")");
   const std::string what = "putting manifest " + reference + " on " + where();
-  if (response.result_int() != 201 && response.result_int() != 200) refuse(what, response);
+  if (status != 201 && status != 200) refuse(what, response);
   check_digest_header(response, digest, what);
   co_return digest;
 }

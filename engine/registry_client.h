@@ -1,17 +1,27 @@
 // The push half of the OCI distribution API for one repository: blob existence checks, uploads
-// (whole or in chunks), and manifests. Requests go over the shared ConnectionPool. Lives on the
-// network thread; one client may serve many concurrent blob coroutines.
+// (whole or in chunks, resumable), and manifests. Requests go over the shared ConnectionPool.
+// Lives on the network thread; one client serves many concurrent blob coroutines, which share
+// its token (one token request, not one per blob) and what it learned about the registry.
+//
+// Requests without a streamed body are retried here (transient failures, 307/308 redirects, a
+// token that ran out); requests with one are not, because only the caller can produce the body
+// again: their failures come back as engine::Error with a Recovery saying what may help.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <random>
 #include <string>
 
 #include "engine/auth_challenge.h"
 #include "engine/body_reader.h"
-#include "engine/credentials.h"
 #include "engine/connection_pool.h"
+#include "engine/credentials.h"
+#include "engine/error.h"
+#include "engine/retry_policy.h"
 #include "engine/upload_url.h"
 #include "hashing/digest.h"
 
@@ -21,20 +31,43 @@ using Response = http::response<http::string_body>;
 // Called with the number of body bytes just written, for progress and throughput.
 using SentCallback = std::function<void(std::uint64_t)>;
 
+// A body request the registry answered with 307/308: send it again, whole, to `to`.
+class Redirected : public Error {
+ public:
+  Redirected(Url to, const std::string& message)
+      : Error(ErrorKind::kRegistry, message, Recovery::kRetry), to_(std::move(to)) {}
+  const Url& to() const { return to_; }
+
+ private:
+  Url to_;
+};
+
 class RegistryClient {
  public:
-  // `base` is the registry's root URL; `repository` e.g. "team/app".
-  RegistryClient(Url base, std::string repository, ConnectionPool& pool);
+  // `base` is the registry's root URL; `repository` e.g. "team/app" (empty: a login check).
+  RegistryClient(Url base, std::string repository, ConnectionPool& pool,
+                 RetrySettings retry = {});
 
   // Asks GET /v2/ how the registry wants to be authenticated and sets up every later request
   // accordingly: nothing, Basic with `credentials`, or a Bearer token for
-  // repository:NAME:pull,push from the challenge's realm. Throws engine::Error(kRegistry) when
-  // credentials are needed but missing or refused; messages never hold a secret.
+  // repository:NAME:pull,push from the challenge's realm (renewed before it expires and when the
+  // registry answers 401 part way). Throws engine::Error(kRegistry) when credentials are needed
+  // but missing or refused; messages never hold a secret.
   asio::awaitable<void> authenticate(const std::optional<Credentials>& credentials);
 
   asio::awaitable<bool> blob_exists(const hashing::Digest& digest);
   // POST /v2/NAME/blobs/uploads/; returns the upload session's Location.
   asio::awaitable<Url> start_upload();
+  // Where an upload session stands: GET LOCATION answers 204 with the newest Location and a
+  // Range of the bytes held. Nullopt when the registry no longer knows the session (expired,
+  // or invalidated by a body that broke off), so the caller starts a fresh one. `acked` is the
+  // offset the client last saw acknowledged; it settles distribution's ambiguous "0-0".
+  struct UploadStatus {
+    Url location;
+    std::uint64_t held = 0;
+  };
+  asio::awaitable<std::optional<UploadStatus>> upload_status(const Url& location,
+                                                             std::uint64_t acked);
   // Sends the whole blob in one PUT LOCATION&digest=D with Content-Length.
   asio::awaitable<void> put_whole_blob(const Url& location, const hashing::Digest& digest,
                                        std::uint64_t size, BodyReader& body,
@@ -47,36 +80,76 @@ class RegistryClient {
   // Abandons an upload session. Failures are ignored: the registry expires sessions itself.
   asio::awaitable<void> cancel_upload(const Url& location);
   // PUT /v2/NAME/manifests/REF with the exact bytes; returns the digest the registry reports
-  // (checked against the bytes' own digest).
+  // (checked against the bytes' own digest). A registry that keeps tags immutable is reported
+  // as such (exit 1, never retried).
   asio::awaitable<hashing::Digest> put_manifest(const std::string& reference,
                                                 const std::string& bytes,
                                                 const std::string& media_type);
+
+  // Fetches a new token after the registry refused the current one part way (no-op for Basic).
+  asio::awaitable<void> renew_authorization();
+  // Waits `delay` on the network thread, ending early once the push is cancelled.
+  asio::awaitable<void> pause(std::chrono::milliseconds delay);
+  // The backoff before retry `retry` (1-based) of a request or chunk; counts the retry.
+  std::chrono::milliseconds next_retry_delay(int retry,
+                                             std::optional<std::chrono::milliseconds> retry_after);
+  const RetrySettings& retry_settings() const { return retry_; }
+
+  // What the registry told about request sizes: the smallest chunk it accepts
+  // (OCI-Chunk-Min-Length) and the largest body it took after refusing a larger one (0: none).
+  std::uint64_t min_chunk() const { return min_chunk_; }
+  std::uint64_t body_limit() const { return body_limit_; }
+  void limit_body(std::uint64_t bytes) { body_limit_ = bytes; }
 
   // Set from any thread to make in-flight bodies stop at the next piece.
   void cancel() { cancelled_ = true; }
   bool cancelled() const { return cancelled_; }
   std::uint64_t requests_sent() const { return requests_; }
+  std::uint64_t retries() const { return retries_; }
   std::string where() const;  // "HOST/REPO" for messages
 
  private:
+  enum class Target { kRegistry, kRegistryEvenIfCancelled, kTokenServer };
   Url api(const std::string& path_under_repository) const;
   // Requests are built by the caller as named objects: GCC 12 coroutines mishandle temporaries
   // bound to reference parameters of an awaited call.
   http::request<http::string_body> request(http::verb verb, const Url& url) const;
-  // Sets the request line and headers every request carries; Authorization only for the
-  // registry's own origin, never for a host it redirects or points to.
   template <class Request>
   void prepare(Request& request, const Url& url, http::verb verb) const;
-  asio::awaitable<std::string> fetch_token(const AuthChallenge& challenge,
-                                           const std::optional<Credentials>& credentials);
-  // Sends a request without a streamed body, retrying once on a fresh connection when a pooled
-  // one turns out to be closed.
-  asio::awaitable<Response> send(http::request<http::string_body>& request, const Url& url,
-                                 bool even_if_cancelled = false);
-  // Sends a request whose `length`-byte body is streamed from `body`.
+  // Authorization only for the registry's own origin, never for a host it redirects or points to.
+  template <class Request>
+  void authorize(Request& request, const Url& url) const;
+
+  // Sends a request without a streamed body, with retries, redirects and token renewal.
+  asio::awaitable<Response> send(http::request<http::string_body>& request, Url url,
+                                 Target target = Target::kRegistry);
+  // One attempt, on a fresh connection once more if a pooled one turns out to be closed.
+  asio::awaitable<Response> send_once(http::request<http::string_body>& request, const Url& url);
+  // Sends a request whose `length`-byte body is streamed from `body`. One attempt.
   asio::awaitable<Response> send_body(http::request<http::buffer_body>& request, const Url& url,
                                       std::uint64_t length, BodyReader& body,
                                       const SentCallback& sent);
+  // Turns the answer to a body request into an Error with the Recovery that may help.
+  void check_body_response(const Url& url, const Response& response,
+                           std::initializer_list<unsigned> accepted, std::string_view what) const;
+
+  // Tokens (registry_auth.cpp).
+  struct TokenGrant {
+    std::string token;
+    std::chrono::seconds lifetime;
+  };
+  asio::awaitable<TokenGrant> fetch_token(const AuthChallenge& challenge,
+                                          const std::optional<Credentials>& credentials);
+  // The OAuth2 refresh-token form; nullopt when the server wants the GET instead.
+  asio::awaitable<std::optional<TokenGrant>> fetch_token_by_refresh(
+      const Url& realm, const std::string& query, const Credentials& credentials);
+  TokenGrant grant_from(const Response& response, const Url& server, std::string_view how) const;
+  void accept_token(const TokenGrant& grant);
+  asio::awaitable<void> renew_token_if_due();
+  // Renews the token unless someone already did since `seen_generation`; concurrent callers
+  // wait for the one renewal in flight.
+  asio::awaitable<void> renew_token(int seen_generation);
+
   [[noreturn]] void refuse(std::string_view what, const Response& response) const;
   Url location_of(const Url& request_url, const Response& response, std::string_view what) const;
   void check_digest_header(const Response& response, const hashing::Digest& expected,
@@ -85,9 +158,23 @@ class RegistryClient {
   Url base_;
   std::string repository_;
   ConnectionPool& pool_;
+  RetrySettings retry_;
+  std::mt19937 jitter_{std::random_device{}()};
   std::string authorization_;  // the Authorization header value; a secret
+  struct Bearer {
+    AuthChallenge challenge;
+    std::optional<Credentials> credentials;
+    std::chrono::steady_clock::time_point renew_at;
+    int generation = 0;  // counts renewals, so a 401 renews a token at most once
+    bool renewing = false;
+  };
+  std::optional<Bearer> bearer_;
+  std::unique_ptr<asio::steady_timer> renewed_;  // cancelled to wake waiters when a renewal ends
+  std::uint64_t min_chunk_ = 0;
+  std::uint64_t body_limit_ = 0;
   std::atomic<bool> cancelled_ = false;
   std::uint64_t requests_ = 0;
+  std::uint64_t retries_ = 0;
 };
 
 }  // namespace layerpush::engine

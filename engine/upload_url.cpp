@@ -64,6 +64,12 @@ Url resolve_location(const Url& request_url, std::string_view location) {
 }
 
 std::string with_digest(std::string_view target, std::string_view digest) {
+  // A redirect target for the final PUT already carries the digest: send it as given.
+  const auto query = target.find('?');
+  if (query != std::string_view::npos) {
+    const auto params = "&" + std::string(target.substr(query + 1));
+    if (params.find("&digest=") != std::string::npos) return std::string(target);
+  }
   std::string out(target);
   out += target.find('?') == std::string_view::npos ? '?' : '&';
   out += "digest=";

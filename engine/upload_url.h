@@ -31,7 +31,8 @@ Url registry_base(std::string_view registry_host, bool plain_http);
 Url parse_url(std::string_view text);
 // Resolves a Location header against the URL of the request that returned it (RFC 3986).
 Url resolve_location(const Url& request_url, std::string_view location);
-// Adds "digest=D" to the target's query: "&digest=D" after an existing query, else "?digest=D".
+// Adds "digest=D" to the target's query: "&digest=D" after an existing query, else "?digest=D";
+// a target whose query already has a digest parameter is returned unchanged.
 std::string with_digest(std::string_view target, std::string_view digest);
 
 // The Content-Range of a PATCH carrying bytes [offset, offset + length): "START-END", inclusive,

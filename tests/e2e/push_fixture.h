@@ -33,10 +33,13 @@ class PushTest : public ::testing::Test {
     return nlohmann::json::parse(run_mkimage(args));
   }
 
-  CommandResult layerpush(std::vector<std::string> args,
-                          const std::vector<std::string>& env = {}) const {
+  // Runs layerpush with its upload journal in this test's folder (not the user's), unless `env`
+  // names another XDG_STATE_HOME.
+  CommandResult layerpush(std::vector<std::string> args, std::vector<std::string> env = {},
+                          int timeout_s = 300) const {
     args.insert(args.begin(), built_program("layerpush").string());
-    return run_command(args, std::nullopt, env);
+    env.insert(env.begin(), "XDG_STATE_HOME=" + dir("state"));
+    return run_command(args, std::nullopt, env, timeout_s);
   }
 
   // Pushes with --json and returns the parsed summary; fails the test if the push fails.

@@ -142,8 +142,9 @@ TEST_F(CredentialHelperTest, BadHelpersFailWithoutShowingTheirOutput) {
       load_credentials("x.example.com", path);
       FAIL() << helper;
     } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_EQ(e.kind(), ErrorKind::kCredentialHelper);
       EXPECT_NE(std::string(e.what()).find("docker-credential-" + helper), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("x.example.com"), std::string::npos) << e.what();
       EXPECT_EQ(std::string(e.what()).find("secret-garbage"), std::string::npos) << e.what();
     }
   }

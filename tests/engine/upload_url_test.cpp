@@ -203,6 +203,15 @@ TEST(WithDigestTest, AppendsWithAmpersandAfterAnExistingQuery) {
   EXPECT_EQ(with_digest("/u?a=1&b=2", kDigest), "/u?a=1&b=2&digest=" + kDigest);
 }
 
+TEST(WithDigestTest, LeavesATargetThatAlreadyNamesTheDigest) {
+  // Where a redirect of the final PUT points: it is sent as given.
+  const std::string target = "/upload/u?sig=x&digest=" + kDigest;
+  EXPECT_EQ(with_digest(target, kDigest), target);
+  EXPECT_EQ(with_digest("/u?digest=" + kDigest, kDigest), "/u?digest=" + kDigest);
+  // A parameter that merely ends in "digest" is not the digest.
+  EXPECT_EQ(with_digest("/u?olddigest=1", kDigest), "/u?olddigest=1&digest=" + kDigest);
+}
+
 TEST(WithDigestTest, StartsAQueryWhenThereIsNone) {
   EXPECT_EQ(with_digest("/v2/x/blobs/uploads/u", kDigest),
             "/v2/x/blobs/uploads/u?digest=" + kDigest);

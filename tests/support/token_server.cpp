@@ -66,6 +66,26 @@ std::string decode_basic(const std::string& header) {
   while (!out.empty() && out.back() == '\0') out.pop_back();
   return out;
 }
+// The percent-decoded value of `name` in a query ("?a=1&b=2") or form body read as one.
+std::string form_value(const std::string& query, const std::string& name) {
+  for (const std::string lead : {"?", "&"}) {
+    const auto at = query.find(lead + name + "=");
+    if (at == std::string::npos) continue;
+    const auto start = at + lead.size() + name.size() + 1;
+    const std::string raw = query.substr(start, query.find('&', start) - start);
+    std::string decoded;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '%' && i + 2 < raw.size()) {
+        decoded.push_back(static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16)));
+        i += 2;
+      } else {
+        decoded.push_back(raw[i] == '+' ? ' ' : raw[i]);
+      }
+    }
+    return decoded;
+  }
+  return {};
+}
 }  // namespace
 
 struct TokenServer::Impl {
@@ -75,7 +95,7 @@ struct TokenServer::Impl {
   tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
   ~Impl() { EVP_PKEY_free(key); }
 
-  std::string sign(const std::string& subject, const std::string& scope) {
+  std::string sign(const std::string& subject, const std::string& scope, long long lifetime) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -98,7 +118,7 @@ struct TokenServer::Impl {
     }
     const nlohmann::json header = {{"typ", "JWT"}, {"alg", "ES256"}, {"kid", kid}};
     const nlohmann::json claims = {{"iss", kIssuer},   {"sub", subject}, {"aud", kService},
-                                   {"exp", now + 300}, {"nbf", now - 10}, {"iat", now},
+                                   {"exp", now + lifetime}, {"nbf", now - 10}, {"iat", now},
                                    {"jti", std::to_string(std::random_device{}())},
                                    {"access", access}};
     const std::string signing_input = base64url(header.dump()) + "." + base64url(claims.dump());
@@ -156,6 +176,16 @@ TokenServer::~TokenServer() {
   impl_->acceptor.close(ignored);
 }
 
+void TokenServer::set_policy(Policy policy) {
+  std::lock_guard lock(policy_mutex_);
+  policy_ = std::move(policy);
+}
+
+TokenServer::Policy TokenServer::policy_snapshot() const {
+  std::lock_guard lock(policy_mutex_);
+  return policy_;
+}
+
 std::string TokenServer::realm() const {
   return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port()) + "/token";
 }
@@ -172,29 +202,33 @@ void TokenServer::serve() {
     if (ec) continue;
     http::response<http::string_body> response;
     response.version(11);
+    const Policy policy = policy_snapshot();
+    const bool refresh_form = request.method() == http::verb::post;
+    std::string target(request.target());
+    if (refresh_form) target = "?" + request.body();  // the form's fields, read like a query
     const std::string credentials = decode_basic(std::string(request[http::field::authorization]));
-    if (credentials != user_ + ":" + password_) {
+    const bool identity = !policy.identity_token.empty();
+    bool granted = credentials == user_ + ":" + password_ ||
+                   (identity && credentials == "<token>:" + policy.identity_token);
+    if (refresh_form) {
+      ++refresh_forms_;
+      granted = identity && form_value(target, "grant_type") == "refresh_token" &&
+                form_value(target, "refresh_token") == policy.identity_token;
+    }
+    if (refresh_form && policy.refuse_refresh_form) {
+      response.result(http::status::method_not_allowed);
+    } else if (!granted) {
       response.result(http::status::unauthorized);
       response.body() = R"({"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]})";
     } else {
-      std::string target(request.target());
-      std::string scope;
-      if (auto at = target.find("scope="); at != std::string::npos) {
-        scope = target.substr(at + 6, target.find('&', at) - at - 6);
-        std::string decoded;
-        for (std::size_t i = 0; i < scope.size(); ++i) {
-          if (scope[i] == '%' && i + 2 < scope.size()) {
-            decoded.push_back(static_cast<char>(std::stoi(scope.substr(i + 1, 2), nullptr, 16)));
-            i += 2;
-          } else {
-            decoded.push_back(scope[i]);
-          }
-        }
-        scope = decoded;
-      }
+      // An expired token is dated well beyond the registry's 60 s leeway.
+      const long long lifetime = policy.expired ? -600 : policy.expires_in;
+      const std::string token = impl_->sign(user_, form_value(target, "scope"), lifetime);
       response.result(http::status::ok);
       response.set(http::field::content_type, "application/json");
-      response.body() = nlohmann::json{{"token", impl_->sign(user_, scope)}, {"expires_in", 300}}.dump();
+      response.body() = nlohmann::json{{refresh_form ? "access_token" : "token", token},
+                                       {"expires_in", policy.expires_in}}
+                            .dump();
       ++issued_;
     }
     response.keep_alive(false);

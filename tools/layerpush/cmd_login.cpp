@@ -1,5 +1,6 @@
-// `layerpush login [HOST]` and `layerpush logout [HOST]`: keep credentials in docker's config file
-// as `docker login` does, after checking them against the registry.
+// `layerpush login [HOST]` and `layerpush logout [HOST]`: keep credentials as `docker login` does
+// (in the credential helper the config file names, else in the file), after checking them
+// against the registry. The password comes from standard input or the terminal, never argv.
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "engine/reference.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/connection_flags.h"
+#include "tools/layerpush/password_input.h"
 
 namespace layerpush::cli {
 namespace {
@@ -42,7 +44,7 @@ std::string registry_host(std::string text) {
 std::string read_password(const LoginArgs& args) {
   std::string password;
   if (args.password_stdin) {
-    std::getline(std::cin, password);
+    password = read_password_line(std::cin);
   } else {
     std::ifstream tty("/dev/tty");
     if (!tty) throw Error(ErrorKind::kUsage, "no terminal to ask for a password; use --password-stdin");
@@ -54,11 +56,10 @@ std::string read_password(const LoginArgs& args) {
       quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
       ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
-    std::getline(tty, password);
+    password = read_password_line(tty);
     if (terminal) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::fprintf(stderr, "\n");
   }
-  if (!password.empty() && password.back() == '\r') password.pop_back();
   if (password.empty()) throw Error(ErrorKind::kUsage, "the password is empty");
   return password;
 }
@@ -82,8 +83,9 @@ int run_login(const LoginArgs& args) {
     throw Error(e.kind(), "login to " + host + " failed: " + e.what());
   }
   const std::string path = config_file(args);
-  engine::save_login(path, host, credentials);
-  std::printf("Login Succeeded (credentials for %s saved in %s)\n", host.c_str(), path.c_str());
+  const std::string helper = engine::save_login(path, host, credentials);
+  std::printf("Login Succeeded (credentials for %s saved %s %s)\n", host.c_str(),
+              helper.empty() ? "in" : "by", helper.empty() ? path.c_str() : helper.c_str());
   return 0;
 }
 
@@ -104,6 +106,7 @@ CommandRunner add_login_command(CLI::App& app) {
   login->add_option("HOST", args->host, "Registry host[:port] (default docker.io)");
   login->add_option("-u,--username", args->username, "User name")->required();
   login->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
+  add_refused_password_option(*login);
   login->add_option("--authfile", args->authfile, "Docker config file to write");
   add_connection_flags(*login, args->connection);
   return [login, args] { return login->parsed() ? run_login(*args) : -1; };

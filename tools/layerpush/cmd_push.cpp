@@ -11,6 +11,7 @@
 #include "engine/reference.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/connection_flags.h"
+#include "tools/layerpush/password_input.h"
 #include "tools/layerpush/push_output.h"
 
 namespace layerpush::cli {
@@ -23,6 +24,9 @@ struct PushArgs {
   std::string destination;
   int jobs = 5;
   std::string chunk_size = "0";
+  std::string max_request_size = "0";
+  int retries = engine::RetrySettings{}.max_retries;
+  int timeout_s = static_cast<int>(engine::Timeouts{}.io.count());
   ConnectionFlags connection;
   std::string io;
   std::string authfile;
@@ -42,6 +46,18 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     throw Error(ErrorKind::kUsage, "--chunk-size \"" + args.chunk_size +
                                        "\" is not a size such as 0, 8M or 16777216");
   options.chunk_size = *chunk;
+  auto max_request = engine::parse_byte_size(args.max_request_size);
+  if (!max_request)
+    throw Error(ErrorKind::kUsage, "--max-request-size \"" + args.max_request_size +
+                                       "\" is not a size such as 0, 4M or 4194304");
+  options.max_request_size = *max_request;
+  if (args.retries < 0 || args.retries > 100)
+    throw Error(ErrorKind::kUsage, "--retries is " + std::to_string(args.retries) + "; it must be 0 to 100");
+  options.retry.max_retries = args.retries;
+  if (args.timeout_s < 1 || args.timeout_s > 3600)
+    throw Error(ErrorKind::kUsage, "--timeout is " + std::to_string(args.timeout_s) + "; it must be 1 to 3600 seconds");
+  options.timeouts.io = std::chrono::seconds(args.timeout_s);
+  options.timeouts.connect = std::min(options.timeouts.connect, options.timeouts.io);
   options.plain_http = use_plain_http(args.connection, destination.registry);
   options.tls = tls_settings(args.connection, destination.registry);
   if (!args.io.empty()) {
@@ -56,10 +72,7 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     if (!args.password_stdin)
       throw Error(ErrorKind::kUsage, "--username needs --password-stdin (a password on the "
                                      "command line would show in the process list)");
-    std::string password;
-    std::getline(std::cin, password);  // one line, as docker login --password-stdin reads it
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    options.credentials = engine::Credentials{args.username, password, ""};
+    options.credentials = engine::Credentials{args.username, read_password_line(std::cin), ""};
   }
   return options;
 }
@@ -102,6 +115,15 @@ CommandRunner add_push_command(CLI::App& app) {
   push->add_option("--chunk-size", args->chunk_size,
                    "0 sends each blob in one request; else PATCH chunks of this size (e.g. 8M)")
       ->capture_default_str();
+  push->add_option("--max-request-size", args->max_request_size,
+                   "Largest request body; bigger blobs go in chunks of this size (0: no limit)")
+      ->capture_default_str();
+  push->add_option("--retries", args->retries,
+                   "Times one request or chunk is tried again after a transient failure")
+      ->capture_default_str();
+  push->add_option("--timeout", args->timeout_s,
+                   "Seconds a connection may make no progress before the request is retried")
+      ->capture_default_str();
   add_connection_flags(*push, args->connection);
   push->add_option("--io", args->io, "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
   push->add_option("--authfile", args->authfile,
@@ -109,6 +131,7 @@ CommandRunner add_push_command(CLI::App& app) {
                    "then ~/.docker/config.json)");
   push->add_option("--username", args->username, "User name for the registry (with --password-stdin)");
   push->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
+  add_refused_password_option(*push);
   push->add_flag("--json", args->json, "Print one JSON summary on stdout");
   push->add_flag("-q,--quiet", args->quiet, "Print only the manifest digest");
   return [push, args] { return push->parsed() ? run_push(*args) : -1; };

@@ -48,6 +48,15 @@ void PushOutput::blob_progress(std::size_t index, std::uint64_t bytes_sent) {
   redraw(false);
 }
 
+void PushOutput::blob_restart(std::size_t index, std::uint64_t offset, const std::string& why) {
+  auto& line = lines_[index];
+  line.sent = offset;
+  if (mode_ != OutputMode::kProgress) return;
+  if (terminal_) return redraw(true);
+  std::fprintf(err_, "%s: retrying from byte %llu: %s\n", line.label.c_str(),
+               static_cast<unsigned long long>(offset), why.c_str());
+}
+
 void PushOutput::blob_done(std::size_t index, const engine::BlobReport& report) {
   auto& line = lines_[index];
   line.state = report.action == engine::BlobAction::kUploaded ? "Pushed" : "Layer already exists";
@@ -94,11 +103,13 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
     doc["bytes_uploaded"] = report.bytes_uploaded;
     doc["requests"] = report.requests;
     doc["connections"] = report.connections;
+    doc["retries"] = report.retries;
     doc["io_backend"] = report.io_backend;
     doc["blobs"] = nlohmann::ordered_json::array();
     for (const auto& b : report.blobs)
       doc["blobs"].push_back({{"digest", b.digest}, {"size", b.size}, {"role", b.role},
-                              {"action", action_name(b.action)}, {"seconds", b.seconds}});
+                              {"action", action_name(b.action)}, {"seconds", b.seconds},
+                              {"retries", b.retries}});
     std::printf("%s\n", doc.dump().c_str());
     return;
   }

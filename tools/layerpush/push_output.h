@@ -21,6 +21,7 @@ class PushOutput : public engine::PushObserver {
   void notice(const std::string& sentence) override;
   void blob_ready(std::size_t index, const engine::ImageBlob& blob) override;
   void blob_progress(std::size_t index, std::uint64_t bytes_sent) override;
+  void blob_restart(std::size_t index, std::uint64_t offset, const std::string& why) override;
   void blob_done(std::size_t index, const engine::BlobReport& report) override;
 
   // Writes the result to stdout: "TAG: digest: sha256:… size: N", a JSON summary, or the digest.
