@@ -55,6 +55,7 @@ Credentials from_entry(const json& entry, const std::string& path) {
   c.username = string_at(entry, "username");
   c.password = string_at(entry, "password");
   c.identity_token = string_at(entry, "identitytoken");
+  c.registry_token = string_at(entry, "registrytoken");
   if (const std::string auth = string_at(entry, "auth"); !auth.empty()) {
     const std::string pair = decode_base64(auth, path);
     const auto colon = pair.find(':');

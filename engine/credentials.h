@@ -13,7 +13,8 @@ namespace layerpush::engine {
 struct Credentials {
   std::string username;
   std::string password;        // or the secret half of `auth`
-  std::string identity_token;  // a refresh token, when the entry has one
+  std::string identity_token{};  // a refresh token, when the entry has one
+  std::string registry_token{};  // a Bearer token to send as it is (docker's `registrytoken`)
 };
 
 // The credentials for `registry` ("docker.io", "localhost:5000"), or nullopt for anonymous

@@ -43,6 +43,15 @@ http::request<http::string_body> token_request(http::verb verb, const Url& url) 
   ask.set(http::field::user_agent, kUserAgent);
   return ask;
 }
+// Names what a registry refused at login, without any secret.
+std::string what_was_refused(const std::optional<Credentials>& credentials, bool fetched_token) {
+  if (!credentials) return "anonymous access";
+  if (!credentials->registry_token.empty()) return "the registry token from the docker config";
+  const std::string who = credentials->username.empty() || credentials->username == "<token>"
+                              ? "the identity token"
+                              : "user " + credentials->username;
+  return fetched_token ? "the token issued for " + who : "the credentials of " + who;
+}
 }  // namespace
 
 asio::awaitable<void> RegistryClient::authenticate(
@@ -64,6 +73,9 @@ asio::awaitable<void> RegistryClient::authenticate(
       throw Error(ErrorKind::kRegistry, host + " requires authentication; log in with `docker login " +
                                             host + "` or pass --authfile");
     authorization_ = "Basic " + basic_token(*credentials);
+  } else if (challenge->scheme == "bearer" && credentials && !credentials->registry_token.empty()) {
+    // A token the user already holds goes to the registry as it is; it cannot be renewed.
+    authorization_ = "Bearer " + credentials->registry_token;
   } else if (challenge->scheme == "bearer") {
     bearer_ = Bearer{*challenge, credentials, {}, 0, false};
     const TokenGrant grant = co_await fetch_token(*challenge, credentials);
@@ -78,9 +90,7 @@ asio::awaitable<void> RegistryClient::authenticate(
   if (verdict.result() == http::status::unauthorized)
     throw Error(ErrorKind::kRegistry,
                 "authentication to " + host + " failed: the registry refused " +
-                    (!credentials                 ? std::string("anonymous access")
-                     : bearer_                    ? "the token issued for " + (credentials->username.empty() ? std::string("the identity token") : "user " + credentials->username)
-                                                  : "the credentials of user " + credentials->username));
+                    what_was_refused(credentials, bearer_.has_value()));
   if (verdict.result() != http::status::ok)
     refuse("checking the login to " + host, verdict);
 }
@@ -142,7 +152,7 @@ asio::awaitable<RegistryClient::TokenGrant> RegistryClient::fetch_token(
     if (grant) co_return *grant;
     // The server refused the POST form: the identity token goes as a Basic password instead.
     basic = Credentials{credentials->username.empty() ? "<token>" : credentials->username,
-                        credentials->identity_token, ""};
+                        credentials->identity_token, "", ""};
   }
   if (!query.empty()) url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + query;
   // The token server is asked with its own request: Basic credentials, if any, go only there.

@@ -130,6 +130,22 @@ TEST_F(TokenRenewalTest, AServerRefusingThePostFormGetsTheGet) {
   expect_intact("e2e/renew:v1", image);
 }
 
+TEST_F(TokenRenewalTest, ARegistryTokenFromTheConfigIsSentAsItIs) {
+  auto image = small_image("e2e/renew:v1");
+  start_proxy(json::array());
+  // A token obtained beforehand (as `docker login` with a registry token leaves it).
+  auto fetched = run_command({"curl", "-fsS", "-u", std::string(kUser) + ":" + kPassword,
+                              tokens_->realm() + "?service=" + TokenServer::kService +
+                                  "&scope=repository:e2e/renew:pull,push"});
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
+  const std::string token = json::parse(fetched.out)["token"];
+  auto r = push_with(config_with({{"registrytoken", token}}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(tokens_->tokens_issued(), 1);  // only curl's: layerpush asked for none
+  EXPECT_EQ(r.err.find(token), std::string::npos);
+  expect_intact("e2e/renew:v1", image);
+}
+
 TEST_F(TokenRenewalTest, AnExpiredTokenEndsWithExit1InBoundedTime) {
   small_image("e2e/renew:v1");
   TokenServer::Policy policy;

@@ -72,7 +72,7 @@ engine::PushOptions to_options(const PushArgs& args, const engine::Reference& de
     if (!args.password_stdin)
       throw Error(ErrorKind::kUsage, "--username needs --password-stdin (a password on the "
                                      "command line would show in the process list)");
-    options.credentials = engine::Credentials{args.username, read_password_line(std::cin), ""};
+    options.credentials = engine::Credentials{args.username, read_password_line(std::cin), "", ""};
   }
   return options;
 }
