@@ -1,26 +1,13 @@
 // One blob's way into the registry, as a coroutine on the network thread:
 //   (digest pass, for layers compressed on the fly) -> HEAD -> POST -> PUT or PATCH... PUT.
 // Reading, hashing and compressing run on the worker pool; bytes flow through a bounded pipe.
+// Each failed request is retried or resumed here (upload_session.h has the steps).
 #pragma once
 
-#include <boost/asio/thread_pool.hpp>
-
 #include "engine/image.h"
-#include "engine/push.h"
-#include "engine/registry_client.h"
-#include "engine/upload_journal.h"
+#include "engine/push_context.h"
 
 namespace layerpush::engine {
-
-struct PushContext {
-  boost::asio::any_io_executor network;
-  boost::asio::thread_pool& workers;
-  RegistryClient& client;
-  const PushOptions& options;
-  io::Backend backend;
-  PushObserver* observer;  // may be null
-  const UploadJournal& journal;
-};
 
 // Finds the digest of a blob that is compressed on the fly (by compressing it once, on a worker)
 // and checks its uncompressed digest against the expected diff_id. No-op when already known.

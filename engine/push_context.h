@@ -1,0 +1,26 @@
+// What every blob coroutine of one push shares: the network executor, the worker pool, the
+// registry client, the options, the reader backend, the observer and the upload journal. Owned
+// by push_image() for the push's length; used from the network thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "engine/push.h"
+#include "engine/registry_client.h"
+#include "engine/upload_journal.h"
+#include "io/range_reader.h"
+
+namespace layerpush::engine {
+
+struct PushContext {
+  boost::asio::any_io_executor network;
+  boost::asio::thread_pool& workers;
+  RegistryClient& client;
+  const PushOptions& options;
+  io::Backend backend;
+  PushObserver* observer;  // may be null
+  const UploadJournal& journal;
+};
+
+}  // namespace layerpush::engine
