@@ -19,6 +19,7 @@ enum class ErrorKind {
   kTransport,  // connect, TLS, timeout or a broken connection: exit 1
   kLocalRead,  // a source file that could be opened but not read to the end: exit 1
   kCredentialHelper,  // a docker-credential-* program that could not be run or failed: exit 1
+  kTagTaken,   // a tag already points at another manifest and was left alone: exit 1
   kCancelled,  // stopped because another blob of the same push failed
 };
 

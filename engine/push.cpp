@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <numeric>
 
 #include "engine/blob_upload.h"
-#include "engine/credentials.h"
 #include "engine/error.h"
+#include "engine/registry_session.h"
+#include "engine/tag.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -37,16 +37,6 @@ void check_destination_digest(const Reference& destination, const std::string& m
     throw Error(ErrorKind::kUsage, "destination names digest " + destination.digest->str() +
                                        " but the image's manifest is " + digest.str());
 }
-
-// Runs `body` as a coroutine on `ioc` until it and everything it started finish; rethrows.
-template <class Body>
-void run_to_end(asio::io_context& ioc, Body body) {
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, std::move(body), [&](std::exception_ptr e) { failure = e; });
-  ioc.restart();
-  ioc.run();
-  if (failure) std::rethrow_exception(failure);
-}
 }  // namespace
 
 PushReport push_image(Image image, const Reference& destination, const PushOptions& options,
@@ -59,13 +49,12 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   const io::Backend backend = io::choose_backend(options.io_backend, &notice);
   if (!notice.empty() && observer) observer->notice(notice);
 
-  asio::io_context ioc(1);
+  RegistrySession session(destination, options);
+  auto& ioc = session.io();
+  auto& client = session.client();
   // One worker per lane, plus one so a producer still winding down after a failure never holds
   // up the next blob's.
   asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
-  ConnectionPool pool(options.tls, options.timeouts);
-  RegistryClient client(registry_base(destination.api_host(), options.plain_http),
-                        destination.repository, pool, options.retry);
   const UploadJournal journal(options.upload_state ? *options.upload_state
                                                    : UploadJournal::default_folder());
   PushContext context{ioc.get_executor(), workers, client, options, backend, observer, journal};
@@ -76,10 +65,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   report.blobs.resize(image.blobs.size());
 
   // Credentials and the registry's challenge first: one GET /v2/ (two with a login).
-  const auto credentials = options.credentials
-                               ? options.credentials
-                               : load_credentials(destination.registry, options.authfile);
-  run_to_end(ioc, [&]() -> asio::awaitable<void> { co_await client.authenticate(credentials); });
+  session.authenticate();
 
   const auto order = upload_order(image);
   std::size_t next = 0;
@@ -114,8 +100,17 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
     check_destination_digest(destination, *image.manifest_bytes);
   }
   const auto manifest_digest = hashing::sha256_of(*image.manifest_bytes);
-  run_to_end(ioc, [&]() -> asio::awaitable<void> {
+  session.run([&]() -> asio::awaitable<void> {
     const std::string reference = destination.manifest_reference();
+    // A digest names one manifest for ever: only a tag can point elsewhere.
+    if (options.no_clobber && !destination.digest) {
+      const auto current = co_await client.manifest_digest(reference);
+      if (current && *current != manifest_digest)
+        throw Error(ErrorKind::kTagTaken,
+                    tag_points_elsewhere(client.where(), reference, *current) +
+                        "; --no-clobber leaves it");
+      if (current) co_return;  // already this manifest: putting it again would change nothing
+    }
     co_await client.put_manifest(reference, *image.manifest_bytes, image.manifest_media_type);
   });
   workers.join();
@@ -126,7 +121,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
     if (b.action == BlobAction::kUploaded) report.bytes_uploaded += b.size;
   report.requests = client.requests_sent();
   report.retries = client.retries();
-  report.connections = pool.connections_opened();
+  report.connections = session.pool().connections_opened();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -10,37 +10,27 @@
 #include <string>
 #include <vector>
 
-#include "engine/credentials.h"
-#include "engine/http_connection.h"
 #include "engine/image.h"
-#include "engine/retry_policy.h"
-#include "engine/tls_context.h"
 #include "engine/reference.h"
+#include "engine/registry_options.h"
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
 
-struct PushOptions {
+// Connection and login settings come from RegistryOptions.
+struct PushOptions : RegistryOptions {
   int jobs = 5;                 // blobs in flight at once; docker's default
   std::uint64_t chunk_size = 0;  // 0: each blob in one request; else PATCH chunks of this size
-  bool plain_http = false;      // http:// instead of https://
-  TlsSettings tls;              // verification, extra CAs, client certificate
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
-  // A docker config file to take credentials from instead of $DOCKER_CONFIG/config.json or
-  // ~/.docker/config.json.
-  std::optional<std::string> authfile;
-  // Given on the command line (--username, --password-stdin): used instead of the config file.
-  std::optional<Credentials> credentials;
   // Largest body of one request (0: no limit): blobs above it go in PATCH chunks of this size,
   // for proxies with a body limit. Registries that refuse a large body make it smaller still.
   std::uint64_t max_request_size = 0;
-  RetrySettings retry;
-  // How long one connect, read or write may make no progress before it counts as failed (and
-  // is retried): a stalled registry or proxy.
-  Timeouts timeouts;
   // Where upload sessions are journaled so a re-run after a kill resumes them; nullopt for
   // UploadJournal::default_folder(), an empty path for no journal.
   std::optional<std::filesystem::path> upload_state;
+  // Leave a destination tag that points at another manifest as it is: the push then ends with
+  // engine::Error(kTagTaken) after its blobs are in, and puts no manifest.
+  bool no_clobber = false;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
@@ -83,6 +73,8 @@ class PushObserver {
 };
 
 // Throws engine::Error; no tag or manifest is written unless every blob is in the registry.
+// With options.no_clobber, a destination tag that already points at this manifest is left as
+// it is (success, no PUT), and one that points at another ends the push with kTagTaken.
 PushReport push_image(Image image, const Reference& destination, const PushOptions& options,
                       PushObserver* observer = nullptr);
 

@@ -52,8 +52,8 @@ bool is_identifier(std::string_view text) {
          });
 }
 
-void check_tag(std::string_view tag, std::string_view text) {
-  if (tag.empty()) fail("reference " + quoted(text) + " has an empty tag after ':'");
+// The rule of a tag that is not empty; check_tag() and parse_reference() word the empty case.
+void check_tag_characters(std::string_view tag) {
   if (tag.size() > kTagMax)
     fail("tag is " + characters(tag.size()) + "; the limit is " + std::to_string(kTagMax));
   if (!is_word(tag.front()))
@@ -62,6 +62,11 @@ void check_tag(std::string_view tag, std::string_view text) {
     if (!is_word(c) && c != '.' && c != '-')
       fail("tag " + quoted(tag) + " has the character '" + std::string(1, c) +
            "'; tags are letters, digits, '_', '.' and '-'");
+}
+
+void check_tag_in(std::string_view tag, std::string_view text) {
+  if (tag.empty()) fail("reference " + quoted(text) + " has an empty tag after ':'");
+  check_tag_characters(tag);
 }
 
 // domainName: labels of [a-zA-Z0-9-] separated by '.', no label starting or ending with '-'.
@@ -226,7 +231,7 @@ Reference parse_reference(std::string_view text) {
       colon != std::string_view::npos &&
       (last_slash == std::string_view::npos || colon > last_slash)) {
     ref.tag = std::string(rest.substr(colon + 1));
-    check_tag(*ref.tag, text);
+    check_tag_in(*ref.tag, text);
     rest = rest.substr(0, colon);
   }
   if (rest.empty()) fail("reference " + quoted(text) + " has no repository name");
@@ -256,6 +261,11 @@ Reference parse_reference(std::string_view text) {
          characters(name_size) + "; the limit is " + std::to_string(kNameMax));
   if (!ref.tag && !ref.digest) ref.tag = "latest";
   return ref;
+}
+
+void check_tag(std::string_view tag) {
+  if (tag.empty()) fail("tag is empty; tags are 1 to " + std::to_string(kTagMax) + " characters");
+  check_tag_characters(tag);
 }
 
 bool is_loopback_registry(std::string_view registry) {

@@ -44,6 +44,10 @@ struct Reference {
 // A bare 64-hex-digit string is refused, as docker does: it reads as an image ID.
 Reference parse_reference(std::string_view text);
 
+// Checks a bare tag ("v1.2", as `layerpush tag REF NEWTAG` takes it) by the same rule:
+// [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. Throws ReferenceError naming the rule and the value.
+void check_tag(std::string_view tag);
+
 // True for hosts docker talks plain HTTP to without being asked: localhost, 127.0.0.0/8, ::1
 // (with or without a port).
 bool is_loopback_registry(std::string_view registry);

@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "engine/registry_errors.h"
-#include "hashing/sha256.h"
 
 namespace layerpush::engine {
 namespace {
@@ -211,32 +210,6 @@ asio::awaitable<void> RegistryClient::cancel_upload(const Url& location) {
   } catch (const Error&) {
     // Best effort: an abandoned session expires on the registry by itself.
   }
-}
-
-asio::awaitable<hashing::Digest> RegistryClient::put_manifest(const std::string& reference,
-                                                              const std::string& bytes,
-                                                              const std::string& media_type) {
-  const auto digest = hashing::sha256_of(bytes);
-  const Url url = api("manifests/" + reference);
-  auto put = request(http::verb::put, url);
-  put.set(http::field::content_type, media_type);
-  put.body() = bytes;
-  auto response = co_await send(put, url);
-  const auto status = response.result_int();
-  const std::string code = first_error_code(response.body());
-  // Tag immutability, as registries say it: TAG_INVALID (ECR, distribution's legacy code),
-  // 403 DENIED (Docker Hub, Harbor), 412 (older Harbor). Repeating cannot change the answer.
-  const bool is_tag = reference.find(':') == std::string::npos;
-  if (is_tag && (status == 412 || (status == 403 && code == "DENIED") ||
-                 (status == 400 && code == "TAG_INVALID")))
-    throw Error(ErrorKind::kRegistry,
-                "tag " + reference + " is immutable on " + base_.origin.host_header() +
-                    ": the registry refused to overwrite it in " + repository_ + " (" +
-                    describe_error_response(status, response.reason(), response.body()) + ")");
-  const std::string what = "putting manifest " + reference + " on " + where();
-  if (status != 201 && status != 200) refuse(what, response);
-  check_digest_header(response, digest, what);
-  co_return digest;
 }
 
 }  // namespace layerpush::engine

@@ -1,5 +1,6 @@
 // The push half of the OCI distribution API for one repository: blob existence checks, uploads
-// (whole or in chunks, resumable), and manifests. Requests go over the shared ConnectionPool.
+// (whole or in chunks, resumable), and manifests (put, read back, and looked up by tag; in
+// registry_manifests.cpp). Requests go over the shared ConnectionPool.
 // Lives on the network thread; one client serves many concurrent blob coroutines, which share
 // its token (one token request, not one per blob) and what it learned about the registry.
 //
@@ -85,6 +86,21 @@ class RegistryClient {
   asio::awaitable<hashing::Digest> put_manifest(const std::string& reference,
                                                 const std::string& bytes,
                                                 const std::string& media_type);
+  // A manifest as the registry serves it: the exact bytes, the media type to put them back
+  // with, and their SHA-256.
+  struct Manifest {
+    std::string bytes;
+    std::string media_type;
+    hashing::Digest digest;
+  };
+  // GET /v2/NAME/manifests/REF, accepting every OCI and Docker manifest and index type. The
+  // bytes' digest is checked against Docker-Content-Digest and, when REF is a digest, against
+  // REF. A registry without that manifest (404: MANIFEST_UNKNOWN, NAME_UNKNOWN) is an
+  // engine::Error(kRegistry) naming host, repository and REF.
+  asio::awaitable<Manifest> get_manifest(const std::string& reference);
+  // The digest of the manifest REF names now, nullopt when there is none (404): HEAD's
+  // Docker-Content-Digest, or a GET and its bytes' SHA-256 when a registry leaves it out.
+  asio::awaitable<std::optional<hashing::Digest>> manifest_digest(const std::string& reference);
 
   // Fetches a new token after the registry refused the current one part way (no-op for Basic).
   asio::awaitable<void> renew_authorization();
@@ -120,6 +136,8 @@ class RegistryClient {
   template <class Request>
   void authorize(Request& request, const Url& url) const;
 
+  // GET or HEAD /v2/NAME/manifests/REF, accepting every manifest and index type.
+  asio::awaitable<Response> ask_for_manifest(http::verb verb, const std::string& reference);
   // Sends a request without a streamed body, with retries, redirects and token renewal.
   asio::awaitable<Response> send(http::request<http::string_body>& request, Url url,
                                  Target target = Target::kRegistry);

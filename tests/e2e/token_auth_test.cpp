@@ -2,38 +2,19 @@
 // registries): a 401 challenge names the realm, layerpush asks it for a Bearer token for
 // repository:NAME:pull,push with the user's credentials, and the registry checks the token's
 // ES256 signature. The token server is the project's own (tests/support/token_server.h).
-#include <fstream>
-
-#include "tests/e2e/push_fixture.h"
-#include "tests/support/token_server.h"
+#include "tests/e2e/token_fixture.h"
 
 namespace layerpush::testing {
 namespace {
 
-class TokenAuthTest : public PushTest {
+class TokenAuthTest : public TokenPushTest {
  protected:
   void SetUp() override {
-    tokens_ = std::make_unique<TokenServer>(temp_.path(), "bob", "token-pw-1c9e");
-    PushTest::SetUp();
+    TokenPushTest::SetUp();
     image_ = make_image({"--format", "oci", "--out", dir("oci"), "--layers", "2",
                          "--layer-size", "256K", "--name", "e2e/token:v1"});
   }
-  LocalRegistry::Options registry_options() const override {
-    LocalRegistry::Options options;
-    options.token_realm = tokens_->realm();
-    options.token_certificate = tokens_->certificate_file();
-    return options;
-  }
-  std::string authfile(const std::string& user_colon_password) {
-    const auto b64 = run_command({"sh", "-c", "printf %s '" + user_colon_password + "' | base64 -w0"});
-    const std::string path = dir("auth-" + std::to_string(files_++) + ".json");
-    std::ofstream(path) << R"({"auths": {")" << registry_->host() << R"(": {"auth": ")" << b64.out
-                        << R"("}}})";
-    return path;
-  }
-  std::unique_ptr<TokenServer> tokens_;
   nlohmann::json image_;
-  int files_ = 0;
 };
 
 TEST_F(TokenAuthTest, PushesWithABearerTokenFromTheRealm) {

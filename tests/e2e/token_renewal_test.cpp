@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "tests/e2e/proxy_fixture.h"
-#include "tests/support/token_server.h"
+#include "tests/e2e/token_fixture.h"
 
 namespace layerpush::testing {
 namespace {
@@ -14,18 +14,9 @@ using nlohmann::json;
 constexpr const char* kUser = "tina";
 constexpr const char* kPassword = "renew-pw-5e1f";
 
-class TokenRenewalTest : public ProxyPushTest {
+class TokenRenewalTest : public WithTokenServer<ProxyPushTest> {
  protected:
-  void SetUp() override {
-    tokens_ = std::make_unique<TokenServer>(temp_.path(), kUser, kPassword);
-    PushTest::SetUp();
-  }
-  LocalRegistry::Options registry_options() const override {
-    LocalRegistry::Options options;
-    options.token_realm = tokens_->realm();
-    options.token_certificate = tokens_->certificate_file();
-    return options;
-  }
+  TokenRenewalTest() : WithTokenServer(kUser, kPassword) {}
   // A docker config for the proxy's host with `entry` (e.g. {"auth": ...} or {"identitytoken": ...}).
   std::string config_with(const json& entry) {
     const std::string path = dir("config.json");
@@ -55,8 +46,6 @@ class TokenRenewalTest : public ProxyPushTest {
   std::string challenge() const {
     return "Bearer realm=\"" + tokens_->realm() + "\",service=\"" + TokenServer::kService + "\"";
   }
-
-  std::unique_ptr<TokenServer> tokens_;
 };
 
 TEST_F(TokenRenewalTest, ConcurrentUploadsShareOneToken) {

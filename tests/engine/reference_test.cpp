@@ -11,14 +11,20 @@ namespace {
 const std::string kDigest =
     "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-// The message parse_reference throws for `text`, or "(accepted)".
-std::string error_of(const std::string& text) {
+// The message `check` throws as a ReferenceError, or "(accepted)".
+template <class Check>
+std::string refusal_of(Check check) {
   try {
-    parse_reference(text);
+    check();
   } catch (const ReferenceError& e) {
     return e.what();
   }
   return "(accepted)";
+}
+
+// The message parse_reference throws for `text`, or "(accepted)".
+std::string error_of(const std::string& text) {
+  return refusal_of([&] { parse_reference(text); });
 }
 
 struct Valid {
@@ -316,6 +322,34 @@ TEST(LoopbackRegistryTest, RefusesLookalikes) {
     SCOPED_TRACE(host);
     EXPECT_FALSE(is_loopback_registry(host));
   }
+}
+
+// The bare tag of `layerpush tag REF NEWTAG`: the same rule as a tag inside a reference.
+std::string tag_error_of(const std::string& tag) {
+  return refusal_of([&] { check_tag(tag); });
+}
+
+TEST(CheckTag, AcceptsWhatAReferenceAccepts) {
+  const std::vector<std::string> tags = {"v1",      "latest", "_x", "1.2.3-rc.1",
+                                         "A_b-C.d", "9",      std::string(128, 'a')};
+  for (const auto& tag : tags) {
+    SCOPED_TRACE(tag);
+    EXPECT_EQ(tag_error_of(tag), "(accepted)");
+    EXPECT_EQ(parse_reference("app:" + tag).tag, tag);
+  }
+}
+
+TEST(CheckTag, NamesTheRuleAndTheValue) {
+  EXPECT_EQ(tag_error_of(""), "tag is empty; tags are 1 to 128 characters");
+  EXPECT_EQ(tag_error_of(std::string(129, 'a')), "tag is 129 characters; the limit is 128");
+  EXPECT_EQ(tag_error_of("-x"), "tag \"-x\" must start with a letter, digit or underscore");
+  EXPECT_EQ(tag_error_of(".x"), "tag \".x\" must start with a letter, digit or underscore");
+  EXPECT_EQ(tag_error_of("v1:2"),
+            "tag \"v1:2\" has the character ':'; tags are letters, digits, '_', '.' and '-'");
+  EXPECT_EQ(tag_error_of("a/b"),
+            "tag \"a/b\" has the character '/'; tags are letters, digits, '_', '.' and '-'");
+  EXPECT_EQ(tag_error_of("a@sha256"),
+            "tag \"a@sha256\" has the character '@'; tags are letters, digits, '_', '.' and '-'");
 }
 
 }  // namespace

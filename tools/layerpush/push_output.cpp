@@ -25,6 +25,12 @@ const char* action_name(engine::BlobAction action) {
 }
 }  // namespace
 
+void print_digest_line(const std::string& shown_reference, const std::string& digest,
+                       std::uint64_t size) {
+  std::printf("%s: digest: %s size: %" PRIu64 "\n", shown_reference.c_str(), digest.c_str(), size);
+  std::fflush(stdout);  // keep it before any summary on stderr when both go to one log
+}
+
 PushOutput::PushOutput(OutputMode mode, const engine::Image& image, std::FILE* err)
     : mode_(mode), terminal_(::isatty(::fileno(err)) == 1), err_(err) {
   for (const auto& blob : image.blobs)
@@ -113,9 +119,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
     std::printf("%s\n", doc.dump().c_str());
     return;
   }
-  std::printf("%s: digest: %s size: %" PRIu64 "\n", shown_reference.c_str(),
-              report.manifest_digest.c_str(), report.manifest_size);
-  std::fflush(stdout);  // keep it before the summary line when both go to one log
+  print_digest_line(shown_reference, report.manifest_digest, report.manifest_size);
   std::size_t uploaded = 0;
   for (const auto& b : report.blobs) uploaded += b.action == engine::BlobAction::kUploaded;
   std::fprintf(err_, "pushed %zu of %zu blobs, %s in %.2fs (%.1f MB/s)\n", uploaded,

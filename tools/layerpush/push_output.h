@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -13,6 +14,10 @@
 namespace layerpush::cli {
 
 enum class OutputMode { kProgress, kJson, kQuiet };
+
+// "TAG: digest: sha256:… size: N" on stdout, as docker prints the end of a push.
+void print_digest_line(const std::string& shown_reference, const std::string& digest,
+                       std::uint64_t size);
 
 class PushOutput : public engine::PushObserver {
  public:

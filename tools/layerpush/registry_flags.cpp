@@ -1,0 +1,69 @@
+#include "tools/layerpush/registry_flags.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "engine/error.h"
+#include "tools/layerpush/password_input.h"
+
+namespace layerpush::cli {
+using engine::Error;
+using engine::ErrorKind;
+
+void add_registry_flags(CLI::App& command, RegistryFlags& flags) {
+  command
+      .add_option("--retries", flags.retries,
+                  "Times one request or chunk is tried again after a transient failure")
+      ->capture_default_str();
+  command
+      .add_option("--timeout", flags.timeout_s,
+                  "Seconds a connection may make no progress before the request is retried")
+      ->capture_default_str();
+  add_connection_flags(command, flags.connection);
+  command.add_option("--authfile", flags.authfile,
+                     "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
+                     "then ~/.docker/config.json)");
+  command.add_option("--username", flags.username,
+                     "User name for the registry (with --password-stdin)");
+  command.add_flag("--password-stdin", flags.password_stdin,
+                   "Read the password from standard input");
+  add_refused_password_option(command);
+}
+
+engine::Reference parse_reference_argument(const std::string& role, const std::string& text) {
+  try {
+    return engine::parse_reference(text);
+  } catch (const engine::ReferenceError& e) {
+    throw Error(ErrorKind::kUsage, role + " \"" + text + "\" is invalid: " + e.what());
+  }
+}
+
+void apply_registry_flags(const RegistryFlags& flags, const std::string& registry,
+                          engine::RegistryOptions& options) {
+  if (flags.retries < 0 || flags.retries > 100)
+    throw Error(ErrorKind::kUsage,
+                "--retries is " + std::to_string(flags.retries) + "; it must be 0 to 100");
+  options.retry.max_retries = flags.retries;
+  if (flags.timeout_s < 1 || flags.timeout_s > 3600)
+    throw Error(ErrorKind::kUsage, "--timeout is " + std::to_string(flags.timeout_s) +
+                                       "; it must be 1 to 3600 seconds");
+  options.timeouts.io = std::chrono::seconds(flags.timeout_s);
+  options.timeouts.connect = std::min(options.timeouts.connect, options.timeouts.io);
+  options.plain_http = use_plain_http(flags.connection, registry);
+  options.tls = tls_settings(flags.connection, registry);
+  if (!flags.authfile.empty()) options.authfile = flags.authfile;
+  if (flags.password_stdin && flags.username.empty())
+    throw Error(ErrorKind::kUsage, "--password-stdin needs --username");
+  if (!flags.username.empty()) {
+    if (!flags.password_stdin)
+      throw Error(ErrorKind::kUsage,
+                  "--username needs --password-stdin (a password on the "
+                  "command line would show in the process list)");
+    options.credentials = engine::Credentials{flags.username, read_password_line(std::cin), "", ""};
+  }
+  if (!options.tls.verify)
+    std::fprintf(stderr, "layerpush: warning: TLS certificates are not verified for %s\n",
+                 registry.c_str());
+}
+
+}  // namespace layerpush::cli

@@ -1,0 +1,37 @@
+// The options every command that works on a registry repository shares (push, tag): the
+// connection flags, --authfile, --username with --password-stdin, --retries and --timeout,
+// registered once here and turned into engine::RegistryOptions in one place.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "engine/reference.h"
+#include "engine/registry_options.h"
+#include "tools/layerpush/connection_flags.h"
+
+namespace layerpush::cli {
+
+struct RegistryFlags {
+  ConnectionFlags connection;
+  std::string authfile;
+  std::string username;
+  bool password_stdin = false;
+  int retries = engine::RetrySettings{}.max_retries;
+  int timeout_s = static_cast<int>(engine::Timeouts{}.io.count());
+};
+
+void add_registry_flags(CLI::App& command, RegistryFlags& flags);
+
+// Parses the image reference argument `role` ("destination", "reference"); a bad one is
+// engine::Error(kUsage): `destination "X" is invalid: tag is 129 characters; the limit is 128`.
+engine::Reference parse_reference_argument(const std::string& role, const std::string& text);
+
+// Fills the RegistryOptions part of `options` for `registry` ("localhost:5000"). Reads the
+// password from standard input when --password-stdin asks; warns on stderr when certificates
+// go unverified. Throws engine::Error(kUsage) for a value out of range or a flag without its
+// partner.
+void apply_registry_flags(const RegistryFlags& flags, const std::string& registry,
+                          engine::RegistryOptions& options);
+
+}  // namespace layerpush::cli
