@@ -1,6 +1,7 @@
 // An image as the push engine sees it: its blobs (config first, then layers), each with where its
 // bytes come from, and its manifest (given as exact bytes by an OCI layout, or built once every
-// blob's digest is known for a docker-archive). Plain data.
+// blob's digest is known for a docker-archive). A multi-platform image is an index with child
+// manifests whose blobs are all in `blobs`. Plain data.
 #pragma once
 
 #include <cstdint>
@@ -35,9 +36,20 @@ struct ImageBlob {
   std::optional<hashing::Digest> expected_raw_digest;
 };
 
+// An image manifest an image index lists; pushed by digest, before the index.
+struct ChildManifest {
+  hashing::Digest digest;
+  std::string media_type;
+  std::string bytes;     // exact
+  std::string platform;  // "linux/arm64/v8", or "" when the index gives none
+};
+
 struct Image {
   std::string source;  // "oci:DIR:TAG", for messages
+  // Every blob once, even when several children of an index share it.
   std::vector<ImageBlob> blobs;
+  // For an image index (then manifest_bytes is the index): its images, in the index's order.
+  std::vector<ChildManifest> children;
   std::string manifest_media_type;
   std::optional<std::string> manifest_bytes;  // exact bytes; nullopt until built
   std::optional<std::string> source_tag;      // a tag the source names the image by, if any

@@ -81,6 +81,71 @@ ImageBlob blob_from(const json& d, const std::string& dir, std::string role) {
   blob.size = size;
   return blob;
 }
+
+// A manifest or index blob of the layout: its exact bytes, checked against the digest.
+struct ManifestBlob {
+  std::string bytes;
+  json doc;
+};
+ManifestBlob read_manifest_blob(const std::string& dir, const hashing::Digest& digest) {
+  std::string bytes = read_small_file(dir + "/blobs/sha256/" + std::string(digest.hex()));
+  const auto actual = hashing::sha256_of(bytes);
+  if (actual != digest)
+    throw Error(ErrorKind::kCorrupt, "manifest " + digest.str() + " is corrupt: expected " +
+                                         digest.str() + ", read " + actual.str());
+  json doc = parse_json(bytes, "manifest " + digest.str());
+  return {std::move(bytes), std::move(doc)};
+}
+
+bool is_index_type(const std::string& media_type) {
+  return media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList;
+}
+
+// "linux/arm64/v8" from a descriptor's platform, or "" when it has none.
+std::string platform_of(const json& d) {
+  if (!d.contains("platform") || !d["platform"].is_object()) return "";
+  const json& p = d["platform"];
+  std::string text = string_at(p, "os") + "/" + string_at(p, "architecture");
+  if (const std::string variant = string_at(p, "variant"); !variant.empty()) text += "/" + variant;
+  return text;
+}
+
+// Adds the config and layers of `manifest` to the image's blobs, each digest once: images of
+// one index share layers, and a shared blob is uploaded once.
+void add_blobs(Image& image, const json& manifest, const hashing::Digest& digest,
+               const std::string& dir, const std::string& role_prefix) {
+  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array())
+    throw Error(ErrorKind::kInput, "manifest " + digest.str() + " has no config or layers");
+  auto add = [&](const json& d, const std::string& role) {
+    ImageBlob blob = blob_from(d, dir, role_prefix + role);
+    for (const auto& known : image.blobs)
+      if (known.digest == blob.digest) return;
+    image.blobs.push_back(std::move(blob));
+  };
+  add(manifest["config"], "config");
+  int n = 0;
+  for (const auto& layer : manifest["layers"]) add(layer, "layer " + std::to_string(++n));
+}
+
+// The images an index lists, each manifest kept as exact bytes and pushed before the index.
+void add_children(Image& image, const json& index, const hashing::Digest& index_digest,
+                  const std::string& dir) {
+  if (!index.contains("manifests") || !index["manifests"].is_array() || index["manifests"].empty())
+    throw Error(ErrorKind::kInput, "index " + index_digest.str() + " lists no manifests");
+  for (const auto& d : index["manifests"]) {
+    const auto digest = descriptor_digest(d, "index " + index_digest.str());
+    const std::string platform = platform_of(d);
+    auto child = read_manifest_blob(dir, digest);
+    std::string media_type = string_at(d, "mediaType");
+    if (media_type.empty()) media_type = string_at(child.doc, "mediaType");
+    if (is_index_type(media_type))
+      throw Error(ErrorKind::kInput, "index " + index_digest.str() + " nests another index (" +
+                                         digest.str() + "); nested indexes are not supported");
+    if (media_type.empty()) media_type = media_type::kOciManifest;
+    add_blobs(image, child.doc, digest, dir, (platform.empty() ? digest.short_hex() : platform) + " ");
+    image.children.push_back({digest, media_type, std::move(child.bytes), platform});
+  }
+}
 }  // namespace
 
 Image load_oci_layout(const std::string& dir, const std::optional<std::string>& selector) {
@@ -93,34 +158,21 @@ Image load_oci_layout(const std::string& dir, const std::optional<std::string>& 
   const json& chosen = choose_manifest(index["manifests"], selector, dir);
 
   const auto manifest_digest = descriptor_digest(chosen, dir + "/index.json");
+  auto manifest = read_manifest_blob(dir, manifest_digest);
   std::string media_type = string_at(chosen, "mediaType");
-  if (media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList)
-    throw Error(ErrorKind::kInput, "oci:" + dir + " names a multi-platform index (" +
-                                       manifest_digest.str() +
-                                       "); pushing indexes is not supported yet");
-  std::string bytes =
-      read_small_file(dir + "/blobs/sha256/" + std::string(manifest_digest.hex()));
-  const auto actual = hashing::sha256_of(bytes);
-  if (actual != manifest_digest)
-    throw Error(ErrorKind::kCorrupt, "manifest " + manifest_digest.str() +
-                                         " is corrupt: expected " + manifest_digest.str() +
-                                         ", read " + actual.str());
-  const json manifest = parse_json(bytes, "manifest " + manifest_digest.str());
-  if (media_type.empty()) media_type = string_at(manifest, "mediaType");
+  if (media_type.empty()) media_type = string_at(manifest.doc, "mediaType");
   if (media_type.empty()) media_type = media_type::kOciManifest;
-  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array())
-    throw Error(ErrorKind::kInput, "manifest " + manifest_digest.str() + " has no config or layers");
 
   Image image;
   image.source = "oci:" + dir + (selector ? ":" + *selector : "");
   image.manifest_media_type = media_type;
-  image.manifest_bytes = std::move(bytes);
   const std::string name = ref_name(chosen);
   if (!name.empty()) image.source_tag = name;
-  image.blobs.push_back(blob_from(manifest["config"], dir, "config"));
-  int n = 0;
-  for (const auto& layer : manifest["layers"])
-    image.blobs.push_back(blob_from(layer, dir, "layer " + std::to_string(++n)));
+  if (is_index_type(media_type))
+    add_children(image, manifest.doc, manifest_digest, dir);
+  else
+    add_blobs(image, manifest.doc, manifest_digest, dir, "");
+  image.manifest_bytes = std::move(manifest.bytes);
   return image;
 }
 

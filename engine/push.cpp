@@ -111,6 +111,11 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
                         "; --no-clobber leaves it");
       if (current) co_return;  // already this manifest: putting it again would change nothing
     }
+    // An index may only name manifests the registry has: its images go first, by digest.
+    for (const auto& child : image.children) {
+      const std::string by_digest = child.digest.str();
+      co_await client.put_manifest(by_digest, child.bytes, child.media_type);
+    }
     co_await client.put_manifest(reference, *image.manifest_bytes, image.manifest_media_type);
   });
   workers.join();

@@ -15,19 +15,29 @@ Json descriptor_json(const Descriptor& d) {
 
 }  // namespace
 
+Platform parse_platform(const std::string& text) {
+  Platform p;
+  const auto first = text.find('/');
+  const auto second = text.find('/', first + 1);
+  p.os = text.substr(0, first);
+  p.architecture = text.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+  if (second != std::string::npos) p.variant = text.substr(second + 1);
+  return p;
+}
+
 std::string image_config_json(const std::vector<hashing::Digest>& diff_ids,
-                              const std::vector<std::string>& history) {
+                              const std::vector<std::string>& history, const Platform& platform) {
   Json ids = Json::array();
   for (const auto& id : diff_ids) ids.push_back(id.str());
   Json steps = Json::array();
   for (const auto& text : history)
     steps.push_back(Json{{"created", kCreated}, {"created_by", text}});
-  Json config{{"architecture", "amd64"},
-              {"os", "linux"},
-              {"created", kCreated},
+  Json config{{"architecture", platform.architecture}, {"os", platform.os}};
+  if (!platform.variant.empty()) config["variant"] = platform.variant;
+  config.update(Json{{"created", kCreated},
               {"config", Json::object()},
               {"rootfs", Json{{"type", "layers"}, {"diff_ids", ids}}},
-              {"history", steps}};
+              {"history", steps}});
   return config.dump();
 }
 
@@ -46,6 +56,18 @@ std::string oci_index_json(const Descriptor& manifest, const std::string& tag) {
   entry["annotations"] = Json{{"org.opencontainers.image.ref.name", tag}};
   Json index{
       {"schemaVersion", 2}, {"mediaType", kOciIndexType}, {"manifests", Json::array({entry})}};
+  return index.dump();
+}
+
+std::string oci_platform_index_json(const std::vector<std::pair<Descriptor, Platform>>& manifests) {
+  Json list = Json::array();
+  for (const auto& [manifest, platform] : manifests) {
+    Json entry = descriptor_json(manifest);
+    entry["platform"] = Json{{"architecture", platform.architecture}, {"os", platform.os}};
+    if (!platform.variant.empty()) entry["platform"]["variant"] = platform.variant;
+    list.push_back(entry);
+  }
+  Json index{{"schemaVersion", 2}, {"mediaType", kOciIndexType}, {"manifests", list}};
   return index.dump();
 }
 

@@ -1,6 +1,7 @@
 // layerpush-mkimage: writes synthetic, reproducible container images for tests and benchmarks,
 // as an OCI layout or a `docker save` archive, and prints a JSON report of the digests.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -28,6 +29,9 @@ int parse(int argc, char** argv, Options& options) {
   app.add_option("--images", options.images, "docker-archive: images sharing layer 0")
       ->check(CLI::Range(1, 10000));
   app.add_flag("--gzip-layers", options.gzip_layers, "oci: store layers gzip-compressed");
+  app.add_option("--platforms", options.platforms,
+                 "oci: os/arch[/variant] list; one image each under one index, sharing layer 0")
+      ->delimiter(',');
   CLI11_PARSE(app, argc, argv);
 
   options.format = format == "oci" ? Options::Format::kOci : Options::Format::kDockerArchive;
@@ -38,6 +42,11 @@ int parse(int argc, char** argv, Options& options) {
   if (!bytes) problem = "--layer-size: not a size: " + size;
   if (options.images > 1 && options.format == Options::Format::kOci)
     problem = "--images is for docker-archive only";
+  if (!options.platforms.empty() && options.format == Options::Format::kDockerArchive)
+    problem = "--platforms is for oci only";
+  for (const auto& p : options.platforms)
+    if (std::count(p.begin(), p.end(), '/') < 1 || std::count(p.begin(), p.end(), '/') > 2)
+      problem = "--platforms: \"" + p + "\" is not os/arch[/variant]";
   if (options.gzip_layers && options.format == Options::Format::kDockerArchive)
     problem = "--gzip-layers is for oci only (docker save stores layers uncompressed)";
   if (!problem.empty()) {

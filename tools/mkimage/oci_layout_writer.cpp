@@ -46,19 +46,17 @@ Descriptor write_json_blob(const fs::path& blobs, const char* media_type, const 
   return d;
 }
 
-}  // namespace
-
-std::string write_oci_layout(const Options& options) {
-  const fs::path blobs = options.out / "blobs" / "sha256";
-  fs::create_directories(blobs);
-  write_file(options.out / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-
+// Writes one image's layers, config and manifest; returns the manifest's descriptor and adds
+// the image's report (manifest, config and layer digests) to `report`. Image `k` of a
+// multi-platform layout shares layer 0 with image 0 and differs in the others.
+Descriptor write_image(const Options& options, const fs::path& blobs, std::uint32_t k,
+                       const Platform& platform, Json& report) {
   std::vector<Descriptor> layers;
   std::vector<hashing::Digest> diff_ids;
   std::vector<std::string> history;
   Json report_layers = Json::array();
   for (std::uint32_t i = 0; i < options.layers; ++i) {
-    LayerSpec spec{options.content, options.seed, 0, i, options.layer_size};
+    LayerSpec spec{options.content, options.seed, i == 0 ? 0 : k, i, options.layer_size};
     LayerBlob blob = write_layer_blob(spec, blobs, options.gzip_layers);
     layers.push_back(blob.descriptor);
     diff_ids.push_back(blob.diff_id);
@@ -68,14 +66,42 @@ std::string write_oci_layout(const Options& options) {
                                  {"diff_id", blob.diff_id.str()},
                                  {"media_type", blob.descriptor.media_type}});
   }
-  Descriptor config = write_json_blob(blobs, kOciConfigType, image_config_json(diff_ids, history));
+  Descriptor config =
+      write_json_blob(blobs, kOciConfigType, image_config_json(diff_ids, history, platform));
   Descriptor manifest = write_json_blob(blobs, kOciManifestType, oci_manifest_json(config, layers));
-  write_file(options.out / "index.json", oci_index_json(manifest, options.tag));
+  report["manifest_digest"] = manifest.digest.str();
+  report["manifest_size"] = manifest.size;
+  report["config_digest"] = config.digest.str();
+  report["layers"] = report_layers;
+  return manifest;
+}
 
-  Json report{{"manifest_digest", manifest.digest.str()},
-              {"manifest_size", manifest.size},
-              {"config_digest", config.digest.str()},
-              {"layers", report_layers}};
+}  // namespace
+
+std::string write_oci_layout(const Options& options) {
+  const fs::path blobs = options.out / "blobs" / "sha256";
+  fs::create_directories(blobs);
+  write_file(options.out / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  Json report = Json::object();
+  if (options.platforms.empty()) {
+    Descriptor manifest = write_image(options, blobs, 0, Platform{}, report);
+    write_file(options.out / "index.json", oci_index_json(manifest, options.tag));
+    return report.dump();
+  }
+  // One image per platform under an image index, which index.json names by the tag.
+  std::vector<std::pair<Descriptor, Platform>> children;
+  Json images = Json::array();
+  for (std::uint32_t k = 0; k < options.platforms.size(); ++k) {
+    const Platform platform = parse_platform(options.platforms[k]);
+    Json image{{"platform", options.platforms[k]}};
+    children.emplace_back(write_image(options, blobs, k, platform, image), platform);
+    images.push_back(image);
+  }
+  Descriptor index = write_json_blob(blobs, kOciIndexType, oci_platform_index_json(children));
+  write_file(options.out / "index.json", oci_index_json(index, options.tag));
+  report["manifest_digest"] = index.digest.str();
+  report["manifest_size"] = index.size;
+  report["images"] = images;
   return report.dump();
 }
 

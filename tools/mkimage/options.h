@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tools/mkimage/content.h"
 
@@ -24,6 +25,9 @@ struct Options {
   std::string tag = "latest";
   std::uint32_t images = 1;  // docker-archive only
   bool gzip_layers = false;  // oci only
+  // oci only: one image per platform ("linux/arm64/v8"), all under one image index; layer 0 is
+  // the same in each (a shared base), the others differ.
+  std::vector<std::string> platforms;
 };
 
 // "1048576", "512K", "64M", "2G" (binary units; "KiB", "MB" and lowercase also accepted).
