@@ -23,7 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kStartTimeout = std::chrono::seconds(10);
-constexpr auto kStopGrace = std::chrono::seconds(5);
 constexpr auto kLogWait = std::chrono::seconds(5);
 
 std::string read_file(const std::filesystem::path& path) {
@@ -116,19 +115,7 @@ std::unique_ptr<FaultProxy> FaultProxy::start(std::string upstream_host_port, nl
 }
 
 FaultProxy::~FaultProxy() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + kStopGrace;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() >= deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  if (pid_ > 0) stop_and_reap(pid_);
   // A destructor must not throw; a folder left behind in /tmp is harmless.
   std::error_code ignored;
   if (!root_.empty()) std::filesystem::remove_all(root_, ignored);

@@ -1,7 +1,12 @@
 #include "tests/support/spawn_util.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cerrno>
 #include <ctime>
@@ -72,6 +77,20 @@ std::vector<std::string> environment_with(const std::vector<std::string>& extra,
     env.push_back(add);
   }
   return env;
+}
+
+void stop_and_reap(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 int spawn_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,

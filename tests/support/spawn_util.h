@@ -63,6 +63,10 @@ class SpawnAttributes {
 std::vector<std::string> environment_with(const std::vector<std::string>& extra,
                                           std::string_view drop_prefix = {});
 
+// Stops a server the tests started: SIGTERM, then SIGKILL if it has not exited after 5 s; reaps
+// it either way.
+void stop_and_reap(pid_t pid);
+
 // posix_spawnp; returns its error number (0 on success).
 int spawn_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const SpawnActions& actions, const SpawnAttributes& attributes, pid_t& pid);
