@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "engine/in_quotes.h"
+
 namespace layerpush::engine {
 namespace {
 
@@ -19,16 +21,6 @@ constexpr std::string_view kHubApi = "registry-1.docker.io";
 constexpr std::string_view kOfficialPrefix = "library/";
 
 [[noreturn]] void fail(const std::string& message) { throw ReferenceError(message); }
-
-// Appended piece by piece: `"\"" + std::string(text)` trips GCC 12's false -Wrestrict (PR 105651).
-std::string quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  out += text;
-  out += '"';
-  return out;
-}
 
 std::string characters(std::size_t n) {
   return std::to_string(n) + (n == 1 ? " character" : " characters");
@@ -57,15 +49,15 @@ void check_tag_characters(std::string_view tag) {
   if (tag.size() > kTagMax)
     fail("tag is " + characters(tag.size()) + "; the limit is " + std::to_string(kTagMax));
   if (!is_word(tag.front()))
-    fail("tag " + quoted(tag) + " must start with a letter, digit or underscore");
+    fail("tag " + in_quotes(tag) + " must start with a letter, digit or underscore");
   for (char c : tag)
     if (!is_word(c) && c != '.' && c != '-')
-      fail("tag " + quoted(tag) + " has the character '" + std::string(1, c) +
+      fail("tag " + in_quotes(tag) + " has the character '" + std::string(1, c) +
            "'; tags are letters, digits, '_', '.' and '-'");
 }
 
 void check_tag_in(std::string_view tag, std::string_view text) {
-  if (tag.empty()) fail("reference " + quoted(text) + " has an empty tag after ':'");
+  if (tag.empty()) fail("reference " + in_quotes(text) + " has an empty tag after ':'");
   check_tag_characters(tag);
 }
 
@@ -86,7 +78,7 @@ bool is_domain_name(std::string_view name) {
 // host [':' port] with host a domain name, IPv4 in decimal, or IPv6 in brackets.
 void check_host(std::string_view host) {
   const auto invalid = [&](std::string_view why) {
-    fail("registry host " + quoted(host) + " is invalid: " + std::string(why));
+    fail("registry host " + in_quotes(host) + " is invalid: " + std::string(why));
   };
   std::string_view rest;
   if (host.front() == '[') {
@@ -130,13 +122,13 @@ bool is_path_component(std::string_view component) {
 
 void check_component(std::string_view component, std::string_view path) {
   if (component.empty())
-    fail("repository path " + quoted(path) +
+    fail("repository path " + in_quotes(path) +
          " has an empty component; each '/' must stand between two components");
   if (std::any_of(component.begin(), component.end(), is_upper))
-    fail("repository path component " + quoted(component) +
+    fail("repository path component " + in_quotes(component) +
          " has uppercase letters; repository names must be lowercase");
   if (!is_path_component(component))
-    fail("repository path component " + quoted(component) +
+    fail("repository path component " + in_quotes(component) +
          " is invalid: components are lowercase letters and digits separated by '.', '_', '__' "
          "or '-'");
 }
@@ -151,7 +143,7 @@ void check_path(std::string_view path) {
     start = slash + 1;
   }
   if (path.size() < kPathMin)
-    fail("repository name " + quoted(path) + " is " + characters(path.size()) + "; it must be " +
+    fail("repository name " + in_quotes(path) + " is " + characters(path.size()) + "; it must be " +
          std::to_string(kPathMin) + " to " + std::to_string(kNameMax));
   if (path.size() > kNameMax)
     fail("repository name is " + characters(path.size()) + "; the limit is " +
@@ -215,7 +207,7 @@ std::string Reference::str() const {
 Reference parse_reference(std::string_view text) {
   if (text.empty()) fail("reference is empty");
   if (is_identifier(text))
-    fail("reference " + quoted(text) +
+    fail("reference " + in_quotes(text) +
          " is a 64-digit hex string, which docker refuses as a name because it reads as an "
          "image ID");
   Reference ref;
@@ -234,7 +226,7 @@ Reference parse_reference(std::string_view text) {
     check_tag_in(*ref.tag, text);
     rest = rest.substr(0, colon);
   }
-  if (rest.empty()) fail("reference " + quoted(text) + " has no repository name");
+  if (rest.empty()) fail("reference " + in_quotes(text) + " has no repository name");
 
   std::string_view host = kHub;
   std::string_view path = rest;
@@ -245,8 +237,8 @@ Reference parse_reference(std::string_view text) {
       host = first == kLegacyHub ? kHub : first;
       path = rest.substr(slash + 1);
       if (path.empty())
-        fail("reference " + quoted(text) + " has no repository after registry host " +
-             quoted(first));
+        fail("reference " + in_quotes(text) + " has no repository after registry host " +
+             in_quotes(first));
     }
   }
   check_path(path);  // an uppercase first component that is not a host is refused here
@@ -257,7 +249,7 @@ Reference parse_reference(std::string_view text) {
                        : std::string(path);
   const auto name_size = ref.registry.size() + 1 + ref.repository.size();
   if (name_size > kNameMax)
-    fail("full name (registry " + quoted(ref.registry) + ", '/' and repository) is " +
+    fail("full name (registry " + in_quotes(ref.registry) + ", '/' and repository) is " +
          characters(name_size) + "; the limit is " + std::to_string(kNameMax));
   if (!ref.tag && !ref.digest) ref.tag = "latest";
   return ref;
