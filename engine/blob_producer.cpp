@@ -4,6 +4,7 @@
 #include <functional>
 #include <system_error>
 
+#include "engine/blob_download.h"
 #include "engine/error.h"
 #include "engine/pipe_writer.h"
 #include "engine/verified_range_writer.h"
@@ -66,7 +67,14 @@ void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& 
   try {
     hashing::Sha256 hash;
     const bool stored_file = recipe.encoding == Encoding::kAsStored && !recipe.inline_bytes;
-    if (pipe->counts_only()) {
+    if (recipe.encoding == Encoding::kRemote) {
+      // Another registry's blob: its GET body goes into the pipe as it arrives, never to disk.
+      PipeWriter writer(*pipe);
+      produce_checked(*pipe, expected, writer, [&] {
+        return download_blob(*recipe.remote, expected.size,
+                             [&](std::span<const std::byte> bytes) { return writer.copy(bytes); });
+      });
+    } else if (pipe->counts_only()) {
       // The network sends from the file; only read and hash, in cache-sized pieces.
       VerifiedRangeWriter writer(*pipe, hash);
       auto& reader = thread_reader(backend, {kVerifyReadSize, kVerifyReadDepth});

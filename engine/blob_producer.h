@@ -2,7 +2,8 @@
 // ends the stream with an error instead of its last buffer when the bytes do not match the
 // expected digest or size, so a corrupt blob is never completed on the wire. Blobs sent as
 // stored are read by the kernel straight into the pipe's buffers (no copy in user space), or,
-// when the network sends them from the file, only read and hashed (VerifiedRangeWriter).
+// when the network sends them from the file, only read and hashed (VerifiedRangeWriter). Blobs
+// of another registry (`copy`) are streamed from their GET (engine/blob_download.h).
 #pragma once
 
 #include <memory>

@@ -1,6 +1,7 @@
 // Where a blob's bytes come from and how they are made: a byte range of a file (an OCI blob
-// file, or a layer inside a docker-archive tar), or bytes already in memory (a config), sent as
-// stored or gzip-compressed on the fly. Plain data, safe to share.
+// file, or a layer inside a docker-archive tar), bytes already in memory (a config), sent as
+// stored or gzip-compressed on the fly, or a blob on another registry (`copy`), streamed from
+// its GET. Plain data, safe to share.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,10 @@
 
 namespace layerpush::engine {
 
-enum class Encoding { kAsStored, kGzip };
+// kRemote: the bytes are GET from `remote` (engine/blob_download.h) and sent as they arrive.
+enum class Encoding { kAsStored, kGzip, kRemote };
+
+struct RemoteBlob;  // engine/blob_download.h
 
 struct BlobRecipe {
   std::string path;  // file holding the bytes; empty when `inline_bytes` holds them
@@ -23,6 +27,7 @@ struct BlobRecipe {
   std::uint64_t length = 0;
   std::shared_ptr<const std::string> inline_bytes;
   Encoding encoding = Encoding::kAsStored;
+  std::shared_ptr<const RemoteBlob> remote;  // with kRemote: where to GET the blob
 };
 
 struct ProducedBlob {

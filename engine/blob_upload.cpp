@@ -80,7 +80,24 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     report.seconds = seconds_since(start);
     co_return report;
   }
-  UploadCursor cursor = co_await open_session(context, blob);
+  std::optional<Url> mount_session;
+  if (context.options.mount_from) {
+    auto mount = co_await client.mount_blob(*blob.digest, *context.options.mount_from);
+    if (mount.mounted) {
+      report.action = BlobAction::kMounted;
+      report.seconds = seconds_since(start);
+      co_return report;
+    }
+    mount_session = mount.session;
+  }
+  // A session the refused mount opened is used as it is; a second POST would leave it dangling.
+  UploadCursor cursor;
+  if (mount_session) {
+    cursor.location = *mount_session;
+    context.journal.save(client.where(), *blob.digest, {cursor.location.str(), 0});
+  } else {
+    cursor = co_await open_session(context, blob);
+  }
   if (cursor.offset > 0 && context.observer)
     context.observer->blob_restart(index, cursor.offset, "resuming an earlier upload");
   int retries = 0;

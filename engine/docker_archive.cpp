@@ -123,7 +123,7 @@ Image load_docker_archive(const std::string& path, const std::optional<std::stri
     ImageBlob blob;
     blob.role = "layer " + std::to_string(i + 1);
     blob.media_type = media_type::kDockerLayerGzip;
-    blob.recipe = BlobRecipe{path, m.data_offset, m.size, nullptr, Encoding::kAsStored};
+    blob.recipe = BlobRecipe{path, m.data_offset, m.size, nullptr, Encoding::kAsStored, nullptr};
     switch (sniff(path, m)) {
       case Stored::kTar: {
         blob.recipe.encoding = Encoding::kGzip;

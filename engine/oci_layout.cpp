@@ -7,6 +7,7 @@
 #include "engine/error.h"
 #include "engine/file_bytes.h"
 #include "engine/json_fields.h"
+#include "engine/manifest_walk.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -19,13 +20,6 @@ json parse_json(const std::string& bytes, const std::string& what) {
   if (doc.is_discarded() || !doc.is_object())
     throw Error(ErrorKind::kInput, what + " is not a JSON object");
   return doc;
-}
-
-hashing::Digest descriptor_digest(const json& d, const std::string& where) {
-  std::string why;
-  auto digest = hashing::Digest::parse(string_at(d, "digest"), &why);
-  if (!digest) throw Error(ErrorKind::kInput, where + ": " + why);
-  return *digest;
 }
 
 std::string ref_name(const json& d) {
@@ -76,7 +70,7 @@ ImageBlob blob_from(const json& d, const std::string& dir, std::string role) {
   ImageBlob blob;
   blob.role = std::move(role);
   blob.media_type = string_at(d, "mediaType");
-  blob.recipe = BlobRecipe{path, 0, size, nullptr, Encoding::kAsStored};
+  blob.recipe = BlobRecipe{path, 0, size, nullptr, Encoding::kAsStored, nullptr};
   blob.digest = digest;
   blob.size = size;
   return blob;
@@ -97,34 +91,9 @@ ManifestBlob read_manifest_blob(const std::string& dir, const hashing::Digest& d
   return {std::move(bytes), std::move(doc)};
 }
 
-bool is_index_type(const std::string& media_type) {
-  return media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList;
-}
-
-// "linux/arm64/v8" from a descriptor's platform, or "" when it has none.
-std::string platform_of(const json& d) {
-  if (!d.contains("platform") || !d["platform"].is_object()) return "";
-  const json& p = d["platform"];
-  std::string text = string_at(p, "os") + "/" + string_at(p, "architecture");
-  if (const std::string variant = string_at(p, "variant"); !variant.empty()) text += "/" + variant;
-  return text;
-}
-
-// Adds the config and layers of `manifest` to the image's blobs, each digest once: images of
-// one index share layers, and a shared blob is uploaded once.
-void add_blobs(Image& image, const json& manifest, const hashing::Digest& digest,
-               const std::string& dir, const std::string& role_prefix) {
-  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array())
-    throw Error(ErrorKind::kInput, "manifest " + digest.str() + " has no config or layers");
-  auto add = [&](const json& d, const std::string& role) {
-    ImageBlob blob = blob_from(d, dir, role_prefix + role);
-    for (const auto& known : image.blobs)
-      if (known.digest == blob.digest) return;
-    image.blobs.push_back(std::move(blob));
-  };
-  add(manifest["config"], "config");
-  int n = 0;
-  for (const auto& layer : manifest["layers"]) add(layer, "layer " + std::to_string(++n));
+// Blobs as files of the layout.
+BlobMaker layout_blobs(const std::string& dir) {
+  return [dir](const json& d, std::string role) { return blob_from(d, dir, std::move(role)); };
 }
 
 // The images an index lists, each manifest kept as exact bytes and pushed before the index.
@@ -136,13 +105,12 @@ void add_children(Image& image, const json& index, const hashing::Digest& index_
     const auto digest = descriptor_digest(d, "index " + index_digest.str());
     const std::string platform = platform_of(d);
     auto child = read_manifest_blob(dir, digest);
-    std::string media_type = string_at(d, "mediaType");
-    if (media_type.empty()) media_type = string_at(child.doc, "mediaType");
+    const std::string media_type = manifest_type_of(d, child.doc);
     if (is_index_type(media_type))
       throw Error(ErrorKind::kInput, "index " + index_digest.str() + " nests another index (" +
                                          digest.str() + "); nested indexes are not supported");
-    if (media_type.empty()) media_type = media_type::kOciManifest;
-    add_blobs(image, child.doc, digest, dir, (platform.empty() ? digest.short_hex() : platform) + " ");
+    add_manifest_blobs(image, child.doc, digest, child_role_prefix(platform, digest),
+                       layout_blobs(dir));
     image.children.push_back({digest, media_type, std::move(child.bytes), platform});
   }
 }
@@ -159,9 +127,7 @@ Image load_oci_layout(const std::string& dir, const std::optional<std::string>& 
 
   const auto manifest_digest = descriptor_digest(chosen, dir + "/index.json");
   auto manifest = read_manifest_blob(dir, manifest_digest);
-  std::string media_type = string_at(chosen, "mediaType");
-  if (media_type.empty()) media_type = string_at(manifest.doc, "mediaType");
-  if (media_type.empty()) media_type = media_type::kOciManifest;
+  const std::string media_type = manifest_type_of(chosen, manifest.doc);
 
   Image image;
   image.source = "oci:" + dir + (selector ? ":" + *selector : "");
@@ -171,7 +137,7 @@ Image load_oci_layout(const std::string& dir, const std::optional<std::string>& 
   if (is_index_type(media_type))
     add_children(image, manifest.doc, manifest_digest, dir);
   else
-    add_blobs(image, manifest.doc, manifest_digest, dir, "");
+    add_manifest_blobs(image, manifest.doc, manifest_digest, "", layout_blobs(dir));
   image.manifest_bytes = std::move(manifest.bytes);
   return image;
 }

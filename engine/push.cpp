@@ -64,6 +64,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   report.io_backend = std::string(io::backend_name(backend));
   report.blobs.resize(image.blobs.size());
 
+  if (options.mount_from) client.add_pull_scope(*options.mount_from);
   // Credentials and the registry's challenge first: one GET /v2/ (two with a login).
   session.authenticate();
 

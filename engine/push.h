@@ -31,11 +31,15 @@ struct PushOptions : RegistryOptions {
   // Leave a destination tag that points at another manifest as it is: the push then ends with
   // engine::Error(kTagTaken) after its blobs are in, and puts no manifest.
   bool no_clobber = false;
+  // A repository of the same registry that may hold the blobs (`copy` between repositories):
+  // each missing blob is mounted from it first (POST ?mount=&from=), and uploaded only when the
+  // registry does not mount it. Tokens then also ask for repository:FROM:pull.
+  std::optional<std::string> mount_from;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
 
-enum class BlobAction { kUploaded, kExists };
+enum class BlobAction { kUploaded, kExists, kMounted };
 
 struct BlobReport {
   std::string role;

@@ -144,8 +144,12 @@ asio::awaitable<RegistryClient::TokenGrant> RegistryClient::fetch_token(
   if (const auto service = challenge.param("service"); !service.empty())
     query = "service=" + query_escape(service);
   // No repository (a login check): a token for no scope just proves the credentials.
-  if (!repository_.empty())
+  // Scopes for mount sources first: some registries read only the first scope.
+  if (!repository_.empty()) {
+    for (const auto& from : pull_scopes_)
+      query += (query.empty() ? "" : "&") + ("scope=" + query_escape("repository:" + from + ":pull"));
     query += (query.empty() ? "" : "&") + ("scope=" + query_escape("repository:" + repository_ + ":pull,push"));
+  }
   std::optional<Credentials> basic = credentials;
   if (credentials && !credentials->identity_token.empty()) {
     auto grant = co_await fetch_token_by_refresh(url, query, *credentials);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "engine/auth_challenge.h"
 #include "engine/body_reader.h"
@@ -78,6 +79,15 @@ class RegistryClient {
                                    BodyReader& body, const SentCallback& sent);
   // Commits a chunked upload: PUT LOCATION&digest=D with no body.
   asio::awaitable<void> finish_upload(const Url& location, const hashing::Digest& digest);
+  // Cross-repository mount (registry_mount.cpp): POST blobs/uploads/?mount=DIGEST&from=FROM.
+  // 201: the blob is in (`mounted`); 202: the registry opened an upload session instead
+  // (`session`, to send into without another POST); any other answer (401, 403, 404, ...):
+  // neither, and the caller uploads as usual.
+  struct MountResult {
+    bool mounted = false;
+    std::optional<Url> session;
+  };
+  asio::awaitable<MountResult> mount_blob(const hashing::Digest& digest, const std::string& from);
   // Abandons an upload session. Failures are ignored: the registry expires sessions itself.
   asio::awaitable<void> cancel_upload(const Url& location);
   // PUT /v2/NAME/manifests/REF with the exact bytes; returns the digest the registry reports
@@ -101,6 +111,15 @@ class RegistryClient {
   // The digest of the manifest REF names now, nullopt when there is none (404): HEAD's
   // Docker-Content-Digest, or a GET and its bytes' SHA-256 when a registry leaves it out.
   asio::awaitable<std::optional<hashing::Digest>> manifest_digest(const std::string& reference);
+
+  // Asks tokens for repository:NAME:pull too (before this repository's own scope, as some
+  // registries read only the first), so blobs can be mounted from NAME. Call before
+  // authenticate().
+  void add_pull_scope(const std::string& repository) { pull_scopes_.push_back(repository); }
+  // Where GET reads a blob of this repository, and the Authorization header that reads it (a
+  // secret: for another client's request, never for a message), for `copy` streaming blobs.
+  Url blob_url(const hashing::Digest& digest) const { return api("blobs/" + digest.str()); }
+  const std::string& authorization() const { return authorization_; }
 
   // Fetches a new token after the registry refused the current one part way (no-op for Basic).
   asio::awaitable<void> renew_authorization();
@@ -175,6 +194,7 @@ class RegistryClient {
 
   Url base_;
   std::string repository_;
+  std::vector<std::string> pull_scopes_;  // other repositories tokens also read (mount sources)
   ConnectionPool& pool_;
   RetrySettings retry_;
   std::mt19937 jitter_{std::random_device{}()};

@@ -220,7 +220,7 @@ class ProduceBlobTest : public ::testing::Test {
 TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
   const std::uint64_t offset = 12345, length = 500001;
   const std::string range = contents_.substr(offset, length);
-  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kAsStored});
+  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kAsStored, nullptr});
   ASSERT_TRUE(blob);
   EXPECT_TRUE(produced_ == range) << "the sink got other bytes";
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(range)));
@@ -231,7 +231,7 @@ TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
 
 TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
   const std::uint64_t offset = contents_.size() - 1000;
-  auto blob = produce(BlobRecipe{path_, offset, 1000, nullptr, Encoding::kAsStored});
+  auto blob = produce(BlobRecipe{path_, offset, 1000, nullptr, Encoding::kAsStored, nullptr});
   ASSERT_TRUE(blob);
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(contents_.substr(offset))));
   EXPECT_EQ(blob->size, 1000u);
@@ -240,7 +240,7 @@ TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
 TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
   const std::uint64_t offset = 4097, length = 600000;
   const std::string range = contents_.substr(offset, length);
-  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
+  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip, nullptr});
   ASSERT_TRUE(blob);
   EXPECT_EQ(text(blob->raw_digest), text(hashing::sha256_of(range)));
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(produced_)));
@@ -250,7 +250,7 @@ TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
 
   // The same recipe read again gives the same bytes: a layer's digest is reproducible.
   const std::string first = produced_;
-  auto again = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip});
+  auto again = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip, nullptr});
   ASSERT_TRUE(again);
   EXPECT_EQ(text(again->digest), text(blob->digest));
   EXPECT_TRUE(produced_ == first);
@@ -258,13 +258,13 @@ TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
 
 TEST_F(ProduceBlobTest, EmptyRange) {
   const auto empty = hashing::sha256_of(std::string_view());
-  auto stored = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kAsStored});
+  auto stored = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kAsStored, nullptr});
   ASSERT_TRUE(stored);
   EXPECT_EQ(text(stored->digest), text(empty));
   EXPECT_EQ(stored->size, 0u);
   EXPECT_TRUE(produced_.empty());
 
-  auto gz = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kGzip});
+  auto gz = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kGzip, nullptr});
   ASSERT_TRUE(gz);
   EXPECT_EQ(text(gz->raw_digest), text(empty));
   EXPECT_EQ(text(gz->digest), text(hashing::sha256_of(produced_)));
@@ -297,7 +297,7 @@ TEST_F(ProduceBlobTest, SinkReturningFalseStopsAndGivesNullopt) {
   for (Encoding encoding : {Encoding::kAsStored, Encoding::kGzip}) {
     SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
     int calls = 0;
-    auto blob = produce_blob(BlobRecipe{path_, 10, contents_.size() - 10, nullptr, encoding},
+    auto blob = produce_blob(BlobRecipe{path_, 10, contents_.size() - 10, nullptr, encoding, nullptr},
                              *reader_, [&](std::span<const std::byte>) {
                                ++calls;
                                return false;
@@ -312,7 +312,7 @@ TEST_F(ProduceBlobTest, SinkStoppingLaterAlsoGivesNullopt) {
     SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
     std::uint64_t seen = 0;
     int calls = 0;
-    auto blob = produce_blob(BlobRecipe{path_, 0, contents_.size(), nullptr, encoding}, *reader_,
+    auto blob = produce_blob(BlobRecipe{path_, 0, contents_.size(), nullptr, encoding, nullptr}, *reader_,
                              [&](std::span<const std::byte> piece) {
                                seen += piece.size();
                                return ++calls < 3;
@@ -331,14 +331,14 @@ TEST_F(ProduceBlobTest, InlineSinkStopGivesNullopt) {
 }
 
 TEST_F(ProduceBlobTest, RangePastTheEndOfTheFileThrows) {
-  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kAsStored}),
+  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kAsStored, nullptr}),
                std::system_error);
-  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kGzip}),
+  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kGzip, nullptr}),
                std::system_error);
 }
 
 TEST_F(ProduceBlobTest, MissingFileThrows) {
-  EXPECT_THROW(produce(BlobRecipe{path_ + ".missing", 0, 1, nullptr, Encoding::kAsStored}),
+  EXPECT_THROW(produce(BlobRecipe{path_ + ".missing", 0, 1, nullptr, Encoding::kAsStored, nullptr}),
                std::system_error);
 }
 

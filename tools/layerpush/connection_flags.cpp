@@ -5,16 +5,18 @@
 
 namespace layerpush::cli {
 
-void add_connection_flags(CLI::App& command, ConnectionFlags& flags) {
+void add_connection_flags(CLI::App& command, ConnectionFlags& flags, const std::string& prefix) {
+  const std::string p = "--" + prefix;
   flags.plain_http_option =
-      command.add_flag("--plain-http", flags.plain_http,
-                       "Use http:// (the default for localhost, 127.0.0.0/8 and ::1; "
-                       "--plain-http=false insists on https)");
-  command.add_option("--tls-verify", flags.tls_verify, "Verify the registry's certificate")
+      command.add_flag(p + "plain-http", flags.plain_http,
+                       "Use http:// (the default for localhost, 127.0.0.0/8 and ::1; " + p +
+                           "plain-http=false insists on https)");
+  command.add_option(p + "tls-verify", flags.tls_verify, "Verify the registry's certificate")
       ->capture_default_str();
-  command.add_option("--ca-file", flags.ca_file, "Also trust this CA certificate (PEM)");
-  command.add_option("--cert-file", flags.cert_file, "Client certificate (PEM), with --key-file");
-  command.add_option("--key-file", flags.key_file, "Client key (PEM), with --cert-file");
+  command.add_option(p + "ca-file", flags.ca_file, "Also trust this CA certificate (PEM)");
+  command.add_option(p + "cert-file", flags.cert_file,
+                     "Client certificate (PEM), with " + p + "key-file");
+  command.add_option(p + "key-file", flags.key_file, "Client key (PEM), with " + p + "cert-file");
 }
 
 bool use_plain_http(const ConnectionFlags& flags, const std::string& registry) {

@@ -19,7 +19,8 @@ struct ConnectionFlags {
   std::string key_file;
 };
 
-void add_connection_flags(CLI::App& command, ConnectionFlags& flags);
+// With a `prefix` ("src-"), the options are named --src-plain-http, --src-tls-verify, ...
+void add_connection_flags(CLI::App& command, ConnectionFlags& flags, const std::string& prefix = "");
 
 // http:// as asked, else automatically for loopback registries as docker does.
 bool use_plain_http(const ConnectionFlags& flags, const std::string& registry);

@@ -20,8 +20,21 @@ std::string human(std::uint64_t bytes) {
   return out;
 }
 
-const char* action_name(engine::BlobAction action) {
-  return action == engine::BlobAction::kUploaded ? "uploaded" : "exists";
+// How a finished blob is named: in --json ("uploaded") and on its progress line ("Pushed").
+struct ActionWords {
+  const char* json;
+  const char* done;
+};
+ActionWords words_for(engine::BlobAction action) {
+  switch (action) {
+    case engine::BlobAction::kUploaded:
+      return {"uploaded", "Pushed"};
+    case engine::BlobAction::kMounted:
+      return {"mounted", "Mounted"};
+    case engine::BlobAction::kExists:
+      break;
+  }
+  return {"exists", "Layer already exists"};
 }
 }  // namespace
 
@@ -65,7 +78,7 @@ void PushOutput::blob_restart(std::size_t index, std::uint64_t offset, const std
 
 void PushOutput::blob_done(std::size_t index, const engine::BlobReport& report) {
   auto& line = lines_[index];
-  line.state = report.action == engine::BlobAction::kUploaded ? "Pushed" : "Layer already exists";
+  line.state = words_for(report.action).done;
   if (mode_ != OutputMode::kProgress) return;
   if (terminal_) return redraw(true);
   // Plain lines for logs: one per blob, when it is done.
@@ -114,7 +127,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
     doc["blobs"] = nlohmann::ordered_json::array();
     for (const auto& b : report.blobs)
       doc["blobs"].push_back({{"digest", b.digest}, {"size", b.size}, {"role", b.role},
-                              {"action", action_name(b.action)}, {"seconds", b.seconds},
+                              {"action", words_for(b.action).json}, {"seconds", b.seconds},
                               {"retries", b.retries}});
     std::printf("%s\n", doc.dump().c_str());
     return;

@@ -10,24 +10,25 @@ namespace layerpush::cli {
 using engine::Error;
 using engine::ErrorKind;
 
-void add_registry_flags(CLI::App& command, RegistryFlags& flags) {
+void add_registry_flags(CLI::App& command, RegistryFlags& flags, const std::string& prefix) {
+  const std::string p = "--" + prefix;
   command
-      .add_option("--retries", flags.retries,
+      .add_option(p + "retries", flags.retries,
                   "Times one request or chunk is tried again after a transient failure")
       ->capture_default_str();
   command
-      .add_option("--timeout", flags.timeout_s,
+      .add_option(p + "timeout", flags.timeout_s,
                   "Seconds a connection may make no progress before the request is retried")
       ->capture_default_str();
-  add_connection_flags(command, flags.connection);
-  command.add_option("--authfile", flags.authfile,
+  add_connection_flags(command, flags.connection, prefix);
+  command.add_option(p + "authfile", flags.authfile,
                      "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
                      "then ~/.docker/config.json)");
-  command.add_option("--username", flags.username,
-                     "User name for the registry (with --password-stdin)");
-  command.add_flag("--password-stdin", flags.password_stdin,
+  command.add_option(p + "username", flags.username,
+                     "User name for the registry (with " + p + "password-stdin)");
+  command.add_flag(p + "password-stdin", flags.password_stdin,
                    "Read the password from standard input");
-  add_refused_password_option(command);
+  if (prefix.empty()) add_refused_password_option(command);
 }
 
 engine::Reference parse_reference_argument(const std::string& role, const std::string& text) {

@@ -1,4 +1,4 @@
-// The options every command that works on a registry repository shares (push, tag): the
+// The options every command that works on a registry repository shares (push, tag, copy): the
 // connection flags, --authfile, --username with --password-stdin, --retries and --timeout,
 // registered once here and turned into engine::RegistryOptions in one place.
 #pragma once
@@ -21,7 +21,9 @@ struct RegistryFlags {
   int timeout_s = static_cast<int>(engine::Timeouts{}.io.count());
 };
 
-void add_registry_flags(CLI::App& command, RegistryFlags& flags);
+// With a `prefix` ("src-" for copy's source) every option is named --PREFIXNAME
+// (--src-authfile, --src-tls-verify, ...) and -p/--password is not refused a second time.
+void add_registry_flags(CLI::App& command, RegistryFlags& flags, const std::string& prefix = "");
 
 // Parses the image reference argument `role` ("destination", "reference"); a bad one is
 // engine::Error(kUsage): `destination "X" is invalid: tag is 129 characters; the limit is 128`.

@@ -1,0 +1,76 @@
+#include "tools/layerpush/push_flags.h"
+
+#include "engine/byte_size.h"
+#include "engine/error.h"
+
+namespace layerpush::cli {
+using engine::Error;
+using engine::ErrorKind;
+
+void add_push_flags(CLI::App& command, PushFlags& flags) {
+  command.add_option("-j,--jobs", flags.jobs, "Blobs in flight at once")->capture_default_str();
+  command
+      .add_option("--chunk-size", flags.chunk_size,
+                  "0 sends each blob in one request; else PATCH chunks of this size (e.g. 8M)")
+      ->capture_default_str();
+  command
+      .add_option("--max-request-size", flags.max_request_size,
+                  "Largest request body; bigger blobs go in chunks of this size (0: no limit)")
+      ->capture_default_str();
+  add_registry_flags(command, flags.registry);
+  command.add_option("--io", flags.io,
+                     "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
+  command.add_flag("--no-clobber", flags.no_clobber,
+                   "Leave a destination tag that points at another image as it is (exit 1)");
+  command.add_flag("--json", flags.json, "Print one JSON summary on stdout");
+  command.add_flag("-q,--quiet", flags.quiet, "Print only the manifest digest");
+}
+
+engine::PushOptions to_push_options(const PushFlags& flags, const engine::Reference& destination) {
+  engine::PushOptions options;
+  if (flags.jobs < 1 || flags.jobs > 256)
+    throw Error(ErrorKind::kUsage, "--jobs is " + std::to_string(flags.jobs) + "; it must be 1 to 256");
+  options.jobs = flags.jobs;
+  auto chunk = engine::parse_byte_size(flags.chunk_size);
+  if (!chunk)
+    throw Error(ErrorKind::kUsage, "--chunk-size \"" + flags.chunk_size +
+                                       "\" is not a size such as 0, 8M or 16777216");
+  options.chunk_size = *chunk;
+  auto max_request = engine::parse_byte_size(flags.max_request_size);
+  if (!max_request)
+    throw Error(ErrorKind::kUsage, "--max-request-size \"" + flags.max_request_size +
+                                       "\" is not a size such as 0, 4M or 4194304");
+  options.max_request_size = *max_request;
+  if (!flags.io.empty()) {
+    options.io_backend = io::parse_backend(flags.io);
+    if (!options.io_backend)
+      throw Error(ErrorKind::kUsage, "--io is \"" + flags.io + "\"; it must be io_uring or pread");
+  }
+  options.no_clobber = flags.no_clobber;
+  apply_registry_flags(flags.registry, destination.registry, options);
+  return options;
+}
+
+OutputMode output_mode(const PushFlags& flags) {
+  return flags.quiet ? OutputMode::kQuiet : flags.json ? OutputMode::kJson : OutputMode::kProgress;
+}
+
+int push_and_report(engine::Image image, const engine::Reference& destination,
+                    const engine::PushOptions& options, const PushFlags& flags,
+                    const std::string& verb) {
+  PushOutput output(output_mode(flags), image, stderr);
+  engine::PushReport report;
+  try {
+    report = engine::push_image(std::move(image), destination, options, &output);
+  } catch (const Error& e) {
+    // These already say all there is to say, without "push of … failed".
+    if (e.kind() == ErrorKind::kUsage || e.kind() == ErrorKind::kInput ||
+        e.kind() == ErrorKind::kTagTaken)
+      throw;
+    throw Error(e.kind(), verb + " of " + destination.str() + " failed: " + e.what());
+  }
+  output.finish(report, destination.manifest_reference());
+  return 0;
+}
+
+}  // namespace layerpush::cli

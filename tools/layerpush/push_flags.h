@@ -1,0 +1,40 @@
+// The options of commands that send an image's blobs to a registry (push, copy): --jobs,
+// --chunk-size, --max-request-size, --io, --no-clobber, --json, -q and the destination's
+// registry options, registered once here and turned into engine::PushOptions in one place.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "engine/push.h"
+#include "engine/reference.h"
+#include "tools/layerpush/push_output.h"
+#include "tools/layerpush/registry_flags.h"
+
+namespace layerpush::cli {
+
+struct PushFlags {
+  int jobs = 5;
+  std::string chunk_size = "0";
+  std::string max_request_size = "0";
+  RegistryFlags registry;
+  std::string io;
+  bool no_clobber = false;
+  bool json = false;
+  bool quiet = false;
+};
+
+void add_push_flags(CLI::App& command, PushFlags& flags);
+
+// Throws engine::Error(kUsage) for a value out of range or not a size.
+engine::PushOptions to_push_options(const PushFlags& flags, const engine::Reference& destination);
+
+OutputMode output_mode(const PushFlags& flags);
+
+// Runs the push with `output` as its observer and prints the result. A failure other than bad
+// usage, bad input or a taken tag is rethrown as "VERB of DEST failed: why".
+int push_and_report(engine::Image image, const engine::Reference& destination,
+                    const engine::PushOptions& options, const PushFlags& flags,
+                    const std::string& verb);
+
+}  // namespace layerpush::cli
