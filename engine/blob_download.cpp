@@ -24,8 +24,6 @@ using boost::system::error_code;
 // Bytes read per step: small enough to stay in cache while it is hashed and copied into the
 // pipe (the same reasoning as kVerifyReadSize), large enough to amortize the calls.
 constexpr std::size_t kPiece = 64 << 10;
-// As many as RegistryClient follows for its own requests.
-constexpr int kMaxRedirects = 10;
 
 // "sha256:…", the last component of the blob's path.
 std::string digest_named(const RemoteBlob& blob) {
@@ -37,13 +35,13 @@ std::string digest_named(const RemoteBlob& blob) {
 // stream's deadline (a blocking socket read would wait for a stalled server for ever).
 class Download {
  public:
-  Download(const Origin& origin, const TlsSettings& tls, Timeouts timeouts)
+  Download(const Origin& origin, SharedTlsContext& tls, Timeouts timeouts)
       : origin_(origin), timeouts_(timeouts) {
     if (origin.scheme != "https") {
       plain_.emplace(ioc_);
       return;
     }
-    tls_ = make_tls_context(tls);
+    tls_ = &tls.get();
     secure_.emplace(ioc_, *tls_);
   }
 
@@ -101,7 +99,7 @@ class Download {
   Origin origin_;
   Timeouts timeouts_;
   asio::io_context ioc_{1};
-  std::unique_ptr<ssl::context> tls_;
+  ssl::context* tls_ = nullptr;  // shared with the other downloads of the copy
   std::optional<beast::tcp_stream> plain_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure_;
 };
@@ -143,7 +141,7 @@ std::optional<ProducedBlob> download_blob(
     const std::function<bool(std::span<const std::byte>)>& sink) {
   Url url = blob.url;
   for (int redirects = 0;; ++redirects) {
-    Download download(url.origin, blob.tls, blob.timeouts);
+    Download download(url.origin, *blob.tls, blob.timeouts);
     download.connect();
     http::request<http::empty_body> get{http::verb::get, url.target, 11};
     get.set(http::field::host, url.origin.host_header());

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,7 +24,8 @@ struct RemoteBlob {
   // The Authorization header value for the registry's own origin ("Bearer …", "Basic …" or
   // empty). A secret: never put in a message or a log.
   std::string authorization;
-  TlsSettings tls;
+  // Shared by every download of one copy, so the trust store is loaded once, not per blob.
+  std::shared_ptr<SharedTlsContext> tls;
   Timeouts timeouts;
   std::string where;  // "HOST/REPO", for messages
 };

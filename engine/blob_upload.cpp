@@ -39,8 +39,6 @@ asio::awaitable<std::invoke_result_t<F&>> on_worker(asio::thread_pool& pool, F f
                                                                             asio::use_awaitable);
 }
 
-// Redirects followed for one request before it is taken for a loop.
-constexpr int kMaxRedirects = 10;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -12,8 +12,6 @@ namespace {
 // Largest piece handed to one write: big enough that syscalls are amortized, small enough that a
 // cancelled push notices within a few milliseconds.
 constexpr std::size_t kWritePiece = 256 << 10;
-// As many as browsers and Go's http.Client follow before they give up on a loop.
-constexpr int kMaxRedirects = 10;
 }  // namespace
 
 asio::awaitable<void> RegistryClient::pause(std::chrono::milliseconds delay) {

@@ -24,7 +24,8 @@ json parse_manifest(const RegistryClient::Manifest& manifest, const std::string&
 // Blobs read with GET from the source repository, with the session's Authorization as it is
 // once authenticated.
 BlobMaker remote_blobs(const RegistryClient& client, const RegistryOptions& options) {
-  return [&client, &options](const json& d, std::string role) {
+  auto tls = std::make_shared<SharedTlsContext>(options.tls);
+  return [&client, &options, tls](const json& d, std::string role) {
     ImageBlob blob;
     const auto digest = descriptor_digest(d, role);
     if (!d.contains("size") || !d["size"].is_number_unsigned())
@@ -36,7 +37,7 @@ BlobMaker remote_blobs(const RegistryClient& client, const RegistryOptions& opti
     blob.recipe.length = *blob.size;
     blob.recipe.encoding = Encoding::kRemote;
     blob.recipe.remote = std::make_shared<const RemoteBlob>(RemoteBlob{
-        client.blob_url(digest), client.authorization(), options.tls, options.timeouts,
+        client.blob_url(digest), client.authorization(), tls, options.timeouts,
         client.where()});
     return blob;
   };

@@ -53,4 +53,10 @@ std::unique_ptr<ssl::context> make_tls_context(const TlsSettings& settings) {
   return context;
 }
 
+ssl::context& SharedTlsContext::get() {
+  std::lock_guard lock(mutex_);
+  if (!context_) context_ = make_tls_context(settings_);
+  return *context_;
+}
+
 }  // namespace layerpush::engine

@@ -6,6 +6,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,20 @@ void add_docker_certs_d(TlsSettings& settings, const std::string& registry);
 
 // Throws engine::Error(kInput) naming a file that cannot be loaded.
 std::unique_ptr<boost::asio::ssl::context> make_tls_context(const TlsSettings& settings);
+
+// One TLS context for many connections on many threads (OpenSSL lets them share an SSL_CTX),
+// made on first use: loading the trust store costs tens of milliseconds of CPU, which a
+// plain-HTTP transfer should not pay and a transfer of many blobs should pay once.
+class SharedTlsContext {
+ public:
+  explicit SharedTlsContext(TlsSettings settings) : settings_(std::move(settings)) {}
+  // Thread-safe. Throws as make_tls_context does (and again on the next call).
+  boost::asio::ssl::context& get();
+
+ private:
+  TlsSettings settings_;
+  std::mutex mutex_;
+  std::unique_ptr<boost::asio::ssl::context> context_;  // guarded by mutex_
+};
 
 }  // namespace layerpush::engine

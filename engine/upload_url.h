@@ -10,6 +10,10 @@
 
 namespace layerpush::engine {
 
+// Redirects followed for one request before it is taken for a loop: as many as browsers and
+// Go's http.Client follow.
+inline constexpr int kMaxRedirects = 10;
+
 struct Origin {
   std::string scheme;  // "http" or "https"
   std::string host;    // "127.0.0.1", "::1" (no brackets), "registry.example.com"
