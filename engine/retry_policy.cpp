@@ -42,14 +42,13 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
 std::chrono::milliseconds retry_delay(const RetrySettings& settings, int retry,
                                       std::optional<std::chrono::milliseconds> retry_after,
                                       double unit_random) {
+  if (retry_after) return std::max(*retry_after, std::chrono::milliseconds(0));
   auto ceiling = settings.first_delay;
   for (int i = 1; i < retry && ceiling < settings.max_delay; ++i) ceiling *= 2;
   ceiling = std::min(ceiling, settings.max_delay);
   // "Equal jitter": at least half the backoff, so a retry never comes back at once.
-  const auto jittered = ceiling / 2 + std::chrono::milliseconds(static_cast<std::int64_t>(
-                                          unit_random * static_cast<double>(ceiling.count()) / 2));
-  if (retry_after) return std::max(*retry_after, std::chrono::milliseconds(0));
-  return jittered;
+  return ceiling / 2 + std::chrono::milliseconds(static_cast<std::int64_t>(
+                           unit_random * static_cast<double>(ceiling.count()) / 2));
 }
 
 }  // namespace layerpush::engine
