@@ -71,8 +71,11 @@ void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& 
       // Another registry's blob: its GET body goes into the pipe as it arrives, never to disk.
       PipeWriter writer(*pipe);
       produce_checked(*pipe, expected, writer, [&] {
-        return download_blob(*recipe.remote, expected.size,
-                             [&](std::span<const std::byte> bytes) { return writer.copy(bytes); });
+        // A cancelled upload closes the pipe: a backoff between source retries ends there too.
+        return download_blob(
+            *recipe.remote, expected.size,
+            [&](std::span<const std::byte> bytes) { return writer.copy(bytes); },
+            [&] { return pipe->closed(); });
       });
     } else if (pipe->counts_only()) {
       // The network sends from the file; only read and hash, in cache-sized pieces.

@@ -79,8 +79,8 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     co_return report;
   }
   std::optional<Url> mount_session;
-  if (context.options.mount_from) {
-    auto mount = co_await client.mount_blob(*blob.digest, *context.options.mount_from);
+  if (context.mount_from) {
+    auto mount = co_await client.mount_blob(*blob.digest, *context.mount_from);
     if (mount.mounted) {
       report.action = BlobAction::kMounted;
       report.seconds = seconds_since(start);

@@ -142,6 +142,37 @@ asio::awaitable<http::response<http::string_body>> HttpConnection::read(bool hea
   co_return response;
 }
 
+asio::awaitable<void> HttpConnection::read_header(
+    http::response_parser<http::buffer_body>& parser) {
+  parser.body_limit(boost::none);  // Beast's default (8 MiB) would refuse large blobs
+  try {
+    tcp().expires_after(timeouts_.io);
+    if (secure_)
+      co_await http::async_read_header(*secure_, read_buffer_, parser, use_awaitable);
+    else
+      co_await http::async_read_header(*plain_, read_buffer_, parser, use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "reading a response from", e);
+  }
+}
+
+asio::awaitable<void> HttpConnection::read_body(http::response_parser<http::buffer_body>& parser) {
+  boost::system::error_code ec;
+  tcp().expires_after(timeouts_.io);
+  if (secure_)
+    co_await http::async_read(*secure_, read_buffer_, parser,
+                              asio::redirect_error(use_awaitable, ec));
+  else
+    co_await http::async_read(*plain_, read_buffer_, parser,
+                              asio::redirect_error(use_awaitable, ec));
+  // need_buffer: the piece is full and Beast asks for the next one, not a failure.
+  if (!ec || ec == http::error::need_buffer) co_return;
+  reusable_ = false;
+  throw Error(ErrorKind::kTransport,
+              "reading a response from " + origin_.host_header() + " failed: " + ec.message());
+}
+
 asio::awaitable<void> HttpConnection::send_file_range(int fd, std::uint64_t offset,
                                                       std::uint64_t length) {
   auto& socket = tcp().socket();

@@ -55,6 +55,11 @@ class HttpConnection {
   bool is_plain() const { return plain_.has_value(); }
   // Reads one response. For HEAD requests pass head=true (no body follows).
   asio::awaitable<http::response<http::string_body>> read(bool head);
+  // A response whose body is streamed in pieces (blob downloads): read_header() reads the header
+  // into `parser`, then each read_body() fills the parser's buffer_body with the next piece
+  // (until full or the message ends). No body limit: the caller checks lengths itself.
+  asio::awaitable<void> read_header(http::response_parser<http::buffer_body>& parser);
+  asio::awaitable<void> read_body(http::response_parser<http::buffer_body>& parser);
 
   // Closes the socket at once, failing any pending operation; used to abort a body part way.
   void abort();

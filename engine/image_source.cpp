@@ -7,6 +7,7 @@
 #include "engine/docker_archive.h"
 #include "engine/error.h"
 #include "engine/oci_layout.h"
+#include "engine/oci_reference.h"
 
 namespace layerpush::engine {
 namespace {
@@ -16,17 +17,6 @@ struct PathAndSelector {
   std::string path;
   std::optional<std::string> selector;
 };
-
-// "DIR:TAG" or "DIR@sha256:…": the selector is what follows the last ':' when it holds no '/'
-// (a folder may contain colons, a tag may not contain slashes).
-PathAndSelector split_oci(std::string_view rest) {
-  if (auto at = rest.rfind("@sha256:"); at != std::string_view::npos)
-    return {std::string(rest.substr(0, at)), std::string(rest.substr(at + 1))};
-  auto colon = rest.rfind(':');
-  if (colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos)
-    return {std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
-  return {std::string(rest), std::nullopt};
-}
 
 // "FILE:REF" where REF may itself hold a colon ("app:1.0"): the path is the shortest prefix,
 // ending before a colon, that names an existing file.
@@ -42,7 +32,7 @@ PathAndSelector split_archive(std::string_view rest) {
 
 Image load_source(std::string_view spec) {
   if (spec.starts_with("oci:")) {
-    auto [dir, selector] = split_oci(spec.substr(4));
+    auto [dir, selector] = split_oci_reference(spec.substr(4));
     return load_oci_layout(dir, selector);
   }
   if (spec.starts_with("docker-archive:")) {

@@ -45,8 +45,8 @@ const json& choose_manifest(const json& manifests, const std::optional<std::stri
                                        "\" (names: " + (names.empty() ? "none" : names) + ")");
   if (matches.empty()) throw Error(ErrorKind::kInput, "oci:" + dir + " lists no images");
   throw Error(ErrorKind::kInput, "oci:" + dir + " holds " + std::to_string(matches.size()) +
-                                     " images; choose one with oci:" + dir + ":NAME (names: " +
-                                     (names.empty() ? "none" : names) + ")");
+                                     " images; choose one with oci:" + dir +
+                                     ":NAME (names: " + (names.empty() ? "none" : names) + ")");
 }
 
 std::uint64_t file_size_or_fail(const std::string& path, const hashing::Digest& digest) {

@@ -57,7 +57,8 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
   const UploadJournal journal(options.upload_state ? *options.upload_state
                                                    : UploadJournal::default_folder());
-  PushContext context{ioc.get_executor(), workers, client, options, backend, observer, journal};
+  PushContext context{ioc.get_executor(), workers, client,  options,
+                      backend, observer, journal, options.mount_from};
 
   PushReport report;
   report.reference = destination.str();

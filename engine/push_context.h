@@ -5,6 +5,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <optional>
+#include <string>
 
 #include "engine/push.h"
 #include "engine/registry_client.h"
@@ -21,6 +23,9 @@ struct PushContext {
   io::Backend backend;
   PushObserver* observer;  // may be null
   const UploadJournal& journal;
+  // A repository of the same registry to mount missing blobs from before uploading them: the
+  // push's own PushOptions::mount_from, or per blob in a sync (the repository it went to first).
+  std::optional<std::string> mount_from;
 };
 
 }  // namespace layerpush::engine

@@ -112,6 +112,13 @@ class RegistryClient {
   // Docker-Content-Digest, or a GET and its bytes' SHA-256 when a registry leaves it out.
   asio::awaitable<std::optional<hashing::Digest>> manifest_digest(const std::string& reference);
 
+  // Every tag of the repository (GET /v2/NAME/tags/list), following the Link rel="next" pages a
+  // registry splits a long list into; in the registry's order. A repository the registry does
+  // not know is an engine::Error(kRegistry) naming host and repository (registry_tags.cpp).
+  // Pages are asked for `page_size` tags at a time: large, so a repository with thousands of
+  // tags costs a few round trips; registries that cap it lower (Docker Hub: 100) just send more.
+  asio::awaitable<std::vector<std::string>> list_tags(std::size_t page_size = 1000);
+
   // Asks tokens for repository:NAME:pull too (before this repository's own scope, as some
   // registries read only the first), so blobs can be mounted from NAME. Call before
   // authenticate().

@@ -22,10 +22,12 @@ json parse_manifest(const RegistryClient::Manifest& manifest, const std::string&
 }
 
 // Blobs read with GET from the source repository, with the session's Authorization as it is
-// once authenticated.
-BlobMaker remote_blobs(const RegistryClient& client, const RegistryOptions& options) {
+// once authenticated, renewed by the downloads when it runs out, and the source's retries.
+BlobMaker remote_blobs(const RegistryClient& client, const Reference& source,
+                       const RegistryOptions& options) {
   auto tls = std::make_shared<SharedTlsContext>(options.tls);
-  return [&client, &options, tls](const json& d, std::string role) {
+  auto authorizer = SourceAuthorizer::for_registry(client.authorization(), source, options);
+  return [&client, &options, tls, authorizer](const json& d, std::string role) {
     ImageBlob blob;
     const auto digest = descriptor_digest(d, role);
     if (!d.contains("size") || !d["size"].is_number_unsigned())
@@ -37,7 +39,7 @@ BlobMaker remote_blobs(const RegistryClient& client, const RegistryOptions& opti
     blob.recipe.length = *blob.size;
     blob.recipe.encoding = Encoding::kRemote;
     blob.recipe.remote = std::make_shared<const RemoteBlob>(RemoteBlob{
-        client.blob_url(digest), client.authorization(), tls, options.timeouts,
+        client.blob_url(digest), authorizer, tls, options.timeouts, options.retry,
         client.where()});
     return blob;
   };
@@ -74,7 +76,7 @@ Image load_registry_image(const Reference& source, const RegistryOptions& option
   RegistrySession session(source, options);
   session.authenticate();
   auto& client = session.client();
-  const BlobMaker make_blob = remote_blobs(client, options);
+  const BlobMaker make_blob = remote_blobs(client, source, options);
   Image image;
   image.source = "docker://" + source.str();
   image.source_tag = source.tag;

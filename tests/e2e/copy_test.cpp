@@ -4,58 +4,20 @@
 // source's blob reads followed without credentials, and bad arguments refused before any traffic.
 #include <fstream>
 
-#include "hashing/sha256.h"
-#include "tests/e2e/proxy_fixture.h"
+#include "tests/e2e/source_fixture.h"
 
 namespace layerpush::testing {
 namespace {
 using nlohmann::json;
 
-class CopyTest : public ProxyPushTest {
+class CopyTest : public SourceRegistryTest {
  protected:
-  void SetUp() override {
-    ProxyPushTest::SetUp();
-    source_ = LocalRegistry::start(source_options());
-  }
-  virtual LocalRegistry::Options source_options() const { return {}; }
-
-  std::string src(const std::string& repo_and_tag) const {
-    return source_->host() + "/" + repo_and_tag;
-  }
-
-  // Makes an OCI image and pushes it to the source registry; returns mkimage's report.
-  json source_image(std::vector<std::string> mkimage_args, const std::string& repo_and_tag,
-                    std::vector<std::string> push_flags = {}) {
-    mkimage_args.insert(mkimage_args.end(), {"--format", "oci", "--out", dir("oci")});
-    auto image = make_image(mkimage_args);
-    push_flags.insert(push_flags.begin(), "push");
-    push_flags.push_back("oci:" + dir("oci"));
-    push_flags.push_back(src(repo_and_tag));
-    auto r = layerpush(push_flags);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return image;
-  }
-
   // Runs layerpush copy with its temporary folder in the test's, to see that it stays empty.
   CommandResult copy(std::vector<std::string> args) const {
     std::filesystem::create_directories(dir("tmp"));
     args.insert(args.begin(), "copy");
     return layerpush(args, {"TMPDIR=" + dir("tmp")});
   }
-
-  // The SHA-256 of the manifest bytes registry B serves.
-  std::string raw_digest(const std::string& repo_and_tag) const {
-    auto r = skopeo({"inspect", "--tls-verify=false", "--raw", "docker://" + dest(repo_and_tag)});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return hashing::sha256_of(r.out).str();
-  }
-
-  // Registry B's blob PUTs that committed `digest`.
-  int commits_of(const std::string& digest) const {
-    return registry_->count_requests("PUT", "digest=" + digest);
-  }
-
-  std::unique_ptr<LocalRegistry> source_;
 };
 
 TEST_F(CopyTest, CopiesBetweenRegistriesWithTheSameDigestAndEachBlobOnce) {
@@ -63,7 +25,7 @@ TEST_F(CopyTest, CopiesBetweenRegistriesWithTheSameDigestAndEachBlobOnce) {
   registry_->forget_requests();
   auto r = copy({"--json", "docker://" + src("e2e/app:v1"), "docker://" + dest("e2e/app:v1")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto report = json::parse(r.out);
+  const auto report = summary_of(r.out);
   EXPECT_EQ(report["manifest_digest"], image["manifest_digest"]);
   ASSERT_EQ(report["blobs"].size(), 4u);
   for (const auto& blob : report["blobs"]) EXPECT_EQ(blob["action"], "uploaded") << blob;
@@ -91,7 +53,8 @@ TEST_F(CopyTest, CopyingAgainSendsNoBlob) {
   auto again = copy({"--json", "docker://" + src("e2e/app:v1"), "docker://" + dest("e2e/app:v1")});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(blob_uploads_seen(), 0);
-  for (const auto& blob : json::parse(again.out)["blobs"]) EXPECT_EQ(blob["action"], "exists");
+  const auto summary = summary_of(again.out);
+  for (const auto& blob : summary["blobs"]) EXPECT_EQ(blob["action"], "exists");
   EXPECT_EQ(raw_digest("e2e/app:v1"), image["manifest_digest"]);
 }
 
@@ -101,7 +64,7 @@ TEST_F(CopyTest, CopiesAMultiPlatformIndexWhole) {
                             "e2e/multi:v1");
   auto r = copy({"--json", "docker://" + src("e2e/multi:v1"), "docker://" + dest("e2e/multi:v1")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out)["manifest_digest"], image["manifest_digest"]);
+  EXPECT_EQ(summary_of(r.out)["manifest_digest"], image["manifest_digest"]);
   EXPECT_EQ(raw_digest("e2e/multi:v1"), image["manifest_digest"]);
   for (const auto& platform : image["images"])
     EXPECT_EQ(raw_digest("e2e/multi@" + platform["manifest_digest"].get<std::string>()),
@@ -145,16 +108,12 @@ TEST_F(CopyTest, MountsBlobsWithinOneRegistry) {
   registry_->forget_requests();
   auto r = copy({"--json", "docker://" + dest("e2e/app:v1"), "docker://" + dest("e2e/mirror:v1")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto report = json::parse(r.out);
+  const auto report = summary_of(r.out);
   ASSERT_EQ(report["blobs"].size(), 3u);
   for (const auto& blob : report["blobs"]) EXPECT_EQ(blob["action"], "mounted") << blob;
   EXPECT_EQ(report["bytes_uploaded"], 0);
-  int mounted = 0;
-  for (const auto& request : registry_->requests())
-    if (request.method == "POST" && request.uri.find("mount=") != std::string::npos &&
-        request.uri.find("from=e2e/app") != std::string::npos)
-      mounted += request.status == 201;
-  EXPECT_EQ(mounted, 3);
+  EXPECT_EQ(mounts_seen(), 3);
+  EXPECT_EQ(registry_->count_requests("POST", "from=e2e/app"), 3);
   EXPECT_EQ(registry_->count_requests("PATCH", "/blobs/uploads/"), 0);
   EXPECT_EQ(registry_->count_requests("PUT", "/blobs/uploads/"), 0);
   EXPECT_EQ(raw_digest("e2e/mirror:v1"), image["manifest_digest"]);
@@ -234,6 +193,10 @@ TEST_F(CopyTest, BadArgumentsAreRefusedBeforeAnyTraffic) {
     auto r = copy(args);
     EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1] << ": " << r.err;
   }
+  // A source flag out of range is named as typed.
+  auto r = copy({"--src-retries", "101", "docker://" + src("e2e/app:v1"), "docker://" + dest("e2e/app:v1")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "layerpush: --src-retries is 101; it must be 0 to 100\n");
   EXPECT_TRUE(registry_->requests().empty());
   EXPECT_TRUE(source_->requests().empty());
 }

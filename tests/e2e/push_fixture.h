@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,17 @@ class PushTest : public ::testing::Test {
     args.insert(args.begin(), "push");
     auto result = layerpush(args, env);
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    return nlohmann::json::parse(result.out);
+    return summary_of(result.out);
+  }
+
+  // The summary of a --json push or copy: its last line, after one line per blob.
+  static nlohmann::json summary_of(const std::string& out) {
+    std::istringstream lines(out);
+    nlohmann::json last;
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) last = nlohmann::json::parse(line);
+    EXPECT_EQ(last.value("type", ""), "summary") << out;
+    return last;
   }
 
   CommandResult skopeo(std::vector<std::string> args) const {

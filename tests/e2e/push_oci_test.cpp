@@ -123,6 +123,29 @@ TEST_F(PushOciTest, PrintsTheDockerStyleDigestLine) {
   EXPECT_NE(r.err.find("pushed 5 of 5 blobs"), std::string::npos) << r.err;
 }
 
+TEST_F(PushOciTest, JsonPrintsALinePerBlobThenTheSummary) {
+  auto image = make_oci("oci");
+  auto r = layerpush({"push", "--json", "oci:" + dir("oci") + ":v1", dest("e2e/app:v1")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::vector<nlohmann::json> docs;
+  for (std::string line; std::getline(lines, line);) docs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(docs.size(), 6u) << r.out;  // config and 4 layers, then the summary
+  std::set<std::string> digests;
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(docs[i]["type"], "blob") << docs[i];
+    EXPECT_EQ(docs[i]["action"], "uploaded") << docs[i];
+    EXPECT_GT(docs[i]["bytes"].get<std::uint64_t>(), 0u) << docs[i];
+    EXPECT_TRUE(docs[i].contains("seconds") && docs[i].contains("retries")) << docs[i];
+    digests.insert(docs[i]["digest"].get<std::string>());
+  }
+  EXPECT_TRUE(digests.count(image["config_digest"]));
+  for (const auto& layer : image["layers"]) EXPECT_TRUE(digests.count(layer["digest"])) << layer;
+  EXPECT_EQ(docs[5]["type"], "summary");
+  EXPECT_EQ(docs[5]["manifest_digest"], image["manifest_digest"]);
+  EXPECT_EQ(docs[5]["blobs"].size(), 5u);
+}
+
 class RelativeLocationTest : public PushOciTest {
   LocalRegistry::Options registry_options() const override { return {.relative_urls = true}; }
 };

@@ -53,6 +53,8 @@ std::vector<ProxiedRequest> parse_log(const std::string& text) {
     if (!j.at("content_length").is_null())
       r.content_length = j["content_length"].get<std::uint64_t>();
     r.body_bytes = j.at("body_bytes");
+    r.response_bytes = j.at("response_bytes");
+    if (!j.at("range").is_null()) r.range = j["range"].get<std::string>();
     r.rule = optional_int(j.at("rule"));
     r.action = j.at("action");
     requests.push_back(std::move(r));

@@ -27,8 +27,10 @@ struct ProxiedRequest {
   bool authorization = false;
   std::optional<std::uint64_t> content_length;
   std::uint64_t body_bytes = 0;
+  std::uint64_t response_bytes = 0;  // response body bytes relayed (forwarded requests only)
+  std::optional<std::string> range;  // the request's Range header, if any
   std::optional<int> rule;  // index of the rule that applied
-  std::string action;       // "forward", "respond", "reset", "stall", "redirect", ...
+  std::string action;  // "forward", "respond", "reset", "reset_response", "stall", "redirect", ...
 };
 
 class FaultProxy {

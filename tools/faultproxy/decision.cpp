@@ -11,6 +11,8 @@ Decision decide(const RuleBook::Choice& choice, const RuleBook& rules,
     decision.reply = scripted_reply(*respond);
   } else if (const auto* reset = std::get_if<ResetAfterBytes>(&action)) {
     decision.plan.reset_after = reset->bytes;  // the log says "reset" only if it happens
+  } else if (const auto* cut = std::get_if<ResetResponseAfterBytes>(&action)) {
+    decision.plan.reset_response_after = cut->bytes;  // logged "reset_response" if it happens
   } else if (const auto* stall = std::get_if<StallMs>(&action)) {
     entry.action = "stall";
     decision.stall = std::chrono::milliseconds(stall->ms);

@@ -17,9 +17,10 @@ namespace layerpush::faultproxy {
 
 // How a forwarded request is to be changed on its way.
 struct ForwardPlan {
-  std::optional<std::uint64_t> reset_after;  // reset_after_bytes
-  std::optional<RewriteStatus> rewrite;      // rewrite_status
-  std::optional<std::uint64_t> chunk_min;    // min_chunk: announce it on the POST's response
+  std::optional<std::uint64_t> reset_after;           // reset_after_bytes
+  std::optional<std::uint64_t> reset_response_after;  // reset_response_after_bytes
+  std::optional<RewriteStatus> rewrite;               // rewrite_status
+  std::optional<std::uint64_t> chunk_min;  // min_chunk: announce it on the POST's response
   std::optional<int> chunk_rule;  // min_chunk: the rule whose session state a PATCH feeds
   std::optional<SetHeader> set_header;
 };

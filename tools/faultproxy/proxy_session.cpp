@@ -60,6 +60,8 @@ asio::awaitable<bool> ProxySession::handle(RequestParser& parser) {
   entry.target = std::string(request.target());
   entry.authorization = request.find(http::field::authorization) != request.end();
   if (auto length = parser.content_length()) entry.content_length = *length;
+  if (auto range = request.find(http::field::range); range != request.end())
+    entry.range = std::string(range->value());
   continue_pending_ =
       !parser.is_done() && boost::iequals(request[http::field::expect], "100-continue");
   if (proxy_.latency.count() > 0) co_await sleep_for(proxy_.latency);

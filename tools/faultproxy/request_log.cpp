@@ -25,6 +25,8 @@ void RequestLog::write(const LogEntry& entry) {
       {"authorization", entry.authorization},
       {"content_length", entry.content_length ? Json(*entry.content_length) : Json()},
       {"body_bytes", entry.body_bytes},
+      {"response_bytes", entry.response_bytes},
+      {"range", entry.range ? Json(*entry.range) : Json()},
       {"rule", entry.rule ? Json(*entry.rule) : Json()},
       {"action", entry.action},
   };

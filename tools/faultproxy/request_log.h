@@ -19,9 +19,11 @@ struct LogEntry {
   bool authorization = false;
   std::optional<std::uint64_t> content_length;  // unset for chunked or absent bodies
   std::uint64_t body_bytes = 0;                 // request body bytes received from the client
+  std::uint64_t response_bytes = 0;  // response body bytes relayed to the client (forwards only)
+  std::optional<std::string> range;  // the request's Range header (resumed downloads)
   std::optional<int> rule;
   // "forward", a rule's action name when its effect happened ("respond", "reset", "stall",
-  // "redirect", "rewrite_status", "max_body", "min_chunk"), or what went wrong:
+  // "redirect", "rewrite_status", "max_body", "min_chunk", "reset_response"), or what went wrong:
   // "client_closed" (the client left mid-exchange), "upstream_error" (the registry could not be
   // reached or broke off).
   std::string action = "forward";

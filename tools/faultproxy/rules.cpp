@@ -11,9 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<const char*, 8> kActions = {"respond",  "reset_after_bytes", "stall_ms",
-                                                 "redirect", "rewrite_status",    "max_body",
-                                                 "min_chunk", "set_header"};
+constexpr std::array<const char*, 9> kActions = {
+    "respond",   "reset_after_bytes", "stall_ms",  "redirect", "rewrite_status",
+    "max_body",  "min_chunk",         "set_header", "reset_response_after_bytes"};
 
 [[noreturn]] void fail(std::size_t index, const std::string& what) {
   throw std::invalid_argument("rule " + std::to_string(index) + ": " + what);
@@ -48,6 +48,8 @@ Action parse_action(std::size_t i, const std::string& name, const json& rule) {
   const json& v = rule[name];
   if (name == "reset_after_bytes")
     return ResetAfterBytes{field<std::uint64_t>(i, rule, name.c_str())};
+  if (name == "reset_response_after_bytes")
+    return ResetResponseAfterBytes{field<std::uint64_t>(i, rule, name.c_str())};
   if (name == "stall_ms") return StallMs{field<int>(i, rule, name.c_str())};
   if (name == "respond") {
     only_keys(i, v, {"status", "headers", "body"}, name);
@@ -89,7 +91,8 @@ Action parse_action(std::size_t i, const std::string& name, const json& rule) {
 Rule parse_rule(std::size_t i, const json& object) {
   only_keys(i, object,
             {"method", "path", "listener", "skip", "times", "respond", "reset_after_bytes",
-             "stall_ms", "redirect", "rewrite_status", "max_body", "min_chunk", "set_header"},
+             "stall_ms", "redirect", "rewrite_status", "max_body", "min_chunk", "set_header",
+             "reset_response_after_bytes"},
             "the rule");
   Rule rule;
   if (object.contains("method")) rule.method = field<std::string>(i, object, "method");
@@ -138,9 +141,9 @@ std::vector<Rule> parse_rules(const json& rules) {
 }
 
 std::string action_name(const Action& action) {
-  static constexpr std::array<const char*, 8> kLogNames = {
-      "respond", "reset", "stall", "redirect", "rewrite_status", "max_body", "min_chunk",
-      "set_header"};
+  static constexpr std::array<const char*, 9> kLogNames = {
+      "respond",   "reset",     "stall",      "redirect",      "rewrite_status",
+      "max_body",  "min_chunk", "set_header", "reset_response"};
   return kLogNames.at(action.index());
 }
 

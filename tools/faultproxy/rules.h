@@ -31,6 +31,12 @@ struct Respond {
 struct ResetAfterBytes {
   std::uint64_t bytes = 0;
 };
+// "reset_response_after_bytes": N: forwarded, but once N bytes of the registry's response body
+// went to the client both connections close, the client's with an RST: a download that breaks
+// off mid-body. A shorter body is relayed whole.
+struct ResetResponseAfterBytes {
+  std::uint64_t bytes = 0;
+};
 // "stall_ms": N: forwarded after N ms.
 struct StallMs {
   int ms = 0;
@@ -70,7 +76,7 @@ struct SetHeader {
 
 using Action =
     std::variant<Respond, ResetAfterBytes, StallMs, Redirect, RewriteStatus, MaxBody, MinChunk,
-                 SetHeader>;
+                 SetHeader, ResetResponseAfterBytes>;
 
 struct Rule {
   std::optional<std::string> method;

@@ -1,6 +1,7 @@
 // The upstream half of ProxySession: the request goes to the registry with its body streamed
-// (stopping for reset_after_bytes), and the response comes back streamed, with the changes a
-// rule asks for and Location kept pointing at the proxy.
+// (stopping for reset_after_bytes), and the response comes back streamed (stopping for
+// reset_response_after_bytes), with the changes a rule asks for and Location kept pointing at
+// the proxy.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <iostream>
@@ -143,9 +144,17 @@ asio::awaitable<bool> ProxySession::relay_response(RequestParser& parser, const 
     co_return false;
   }
   entry.status = response.result_int();
-  const std::optional<std::uint64_t> no_stop;
-  const Relayed back =
-      co_await relay_body(*upstream_, upstream_buffer_, reader, client_, serializer, no_stop);
+  const Relayed back = co_await relay_body(*upstream_, upstream_buffer_, reader, client_,
+                                           serializer, plan.reset_response_after);
+  entry.response_bytes = back.bytes;
+  // Cut only mid-body: a body that ended exactly at the limit went out whole.
+  if (back.stopped && !reader.is_done()) {
+    entry.action = "reset_response";
+    reset_client();
+    close_upstream();
+    proxy_.log.write(entry);
+    co_return false;
+  }
   if (back.read_error || back.write_error) {
     entry.action = back.read_error ? "upstream_error" : "client_closed";
     close_upstream();

@@ -14,6 +14,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner add_push_command(CLI::App& app);
 CommandRunner add_copy_command(CLI::App& app);
 CommandRunner add_tag_command(CLI::App& app);
+CommandRunner add_sync_command(CLI::App& app);
 CommandRunner add_login_command(CLI::App& app);
 CommandRunner add_logout_command(CLI::App& app);
 

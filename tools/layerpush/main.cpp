@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "layerpush 0.1.0");
   const std::vector<layerpush::cli::CommandRunner> commands = {
       layerpush::cli::add_push_command(app), layerpush::cli::add_copy_command(app),
-      layerpush::cli::add_tag_command(app),
+      layerpush::cli::add_tag_command(app),  layerpush::cli::add_sync_command(app),
       layerpush::cli::add_login_command(app), layerpush::cli::add_logout_command(app)};
   try {
     app.parse(argc, argv);

@@ -11,15 +11,6 @@ namespace {
 constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 30;
 
-std::string human(std::uint64_t bytes) {
-  char out[32];
-  if (bytes < 1000) std::snprintf(out, sizeof out, "%" PRIu64 "B", bytes);
-  else if (bytes < 1000 * 1000) std::snprintf(out, sizeof out, "%.1fkB", bytes / 1e3);
-  else if (bytes < 1000ull * 1000 * 1000) std::snprintf(out, sizeof out, "%.1fMB", bytes / 1e6);
-  else std::snprintf(out, sizeof out, "%.2fGB", bytes / 1e9);
-  return out;
-}
-
 // How a finished blob is named: in --json ("uploaded") and on its progress line ("Pushed").
 struct ActionWords {
   const char* json;
@@ -37,6 +28,15 @@ ActionWords words_for(engine::BlobAction action) {
   return {"exists", "Layer already exists"};
 }
 }  // namespace
+
+std::string human_bytes(std::uint64_t bytes) {
+  char out[32];
+  if (bytes < 1000) std::snprintf(out, sizeof out, "%" PRIu64 "B", bytes);
+  else if (bytes < 1000 * 1000) std::snprintf(out, sizeof out, "%.1fkB", bytes / 1e3);
+  else if (bytes < 1000ull * 1000 * 1000) std::snprintf(out, sizeof out, "%.1fMB", bytes / 1e6);
+  else std::snprintf(out, sizeof out, "%.2fGB", bytes / 1e9);
+  return out;
+}
 
 void print_digest_line(const std::string& shown_reference, const std::string& digest,
                        std::uint64_t size) {
@@ -79,11 +79,21 @@ void PushOutput::blob_restart(std::size_t index, std::uint64_t offset, const std
 void PushOutput::blob_done(std::size_t index, const engine::BlobReport& report) {
   auto& line = lines_[index];
   line.state = words_for(report.action).done;
+  if (mode_ == OutputMode::kJson) {
+    // One line per blob as it ends, flushed, so a job tailing the output sees progress.
+    nlohmann::ordered_json doc{{"type", "blob"},       {"role", report.role},
+                               {"digest", report.digest}, {"bytes", report.size},
+                               {"action", words_for(report.action).json},
+                               {"seconds", report.seconds}, {"retries", report.retries}};
+    std::printf("%s\n", doc.dump().c_str());
+    std::fflush(stdout);
+    return;
+  }
   if (mode_ != OutputMode::kProgress) return;
   if (terminal_) return redraw(true);
   // Plain lines for logs: one per blob, when it is done.
   std::fprintf(err_, "%s: %s (%s in %.2fs)\n", line.label.c_str(), line.state.c_str(),
-               human(report.size).c_str(), report.seconds);
+               human_bytes(report.size).c_str(), report.seconds);
 }
 
 std::string PushOutput::render(const Line& line) const {
@@ -91,8 +101,8 @@ std::string PushOutput::render(const Line& line) const {
   if (line.state != "Pushing" || line.size == 0) return out;
   const int filled = static_cast<int>(kBarWidth * static_cast<double>(line.sent) / line.size);
   out += " [" + std::string(filled, '=') + (filled < kBarWidth ? ">" : "") +
-         std::string(std::max(0, kBarWidth - filled - 1), ' ') + "] " + human(line.sent) + "/" +
-         human(line.size);
+         std::string(std::max(0, kBarWidth - filled - 1), ' ') + "] " + human_bytes(line.sent) + "/" +
+         human_bytes(line.size);
   return out;
 }
 
@@ -115,6 +125,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
   }
   if (mode_ == OutputMode::kJson) {
     nlohmann::ordered_json doc;
+    doc["type"] = "summary";
     doc["reference"] = report.reference;
     doc["manifest_digest"] = report.manifest_digest;
     doc["manifest_size"] = report.manifest_size;
@@ -136,7 +147,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
   std::size_t uploaded = 0;
   for (const auto& b : report.blobs) uploaded += b.action == engine::BlobAction::kUploaded;
   std::fprintf(err_, "pushed %zu of %zu blobs, %s in %.2fs (%.1f MB/s)\n", uploaded,
-               report.blobs.size(), human(report.bytes_uploaded).c_str(), report.seconds,
+               report.blobs.size(), human_bytes(report.bytes_uploaded).c_str(), report.seconds,
                report.seconds > 0 ? report.bytes_uploaded / 1e6 / report.seconds : 0.0);
 }
 

@@ -1,6 +1,8 @@
-// What `layerpush push` shows while and after it pushes: live progress bars on a terminal, plain
-// lines otherwise (logs, CI), or nothing with --json and -q. Lives on the network thread as the
-// push's observer; the final report goes to stdout.
+// What `layerpush push` (and `copy`) shows while and after it pushes: live progress bars on a
+// terminal, plain lines otherwise (logs, CI), nothing with -q. With --json, JSON lines on stdout:
+// one per blob as it ends ({"type":"blob","role","digest","bytes","action","seconds","retries"})
+// and a final summary ({"type":"summary","reference","manifest_digest",…,"blobs":[…]}).
+// Lives on the network thread as the push's observer; the final report goes to stdout.
 #pragma once
 
 #include <chrono>
@@ -14,6 +16,9 @@
 namespace layerpush::cli {
 
 enum class OutputMode { kProgress, kJson, kQuiet };
+
+// "512B", "1.5kB", "12.3MB", "1.23GB": decimal units, as docker prints sizes.
+std::string human_bytes(std::uint64_t bytes);
 
 // "TAG: digest: sha256:… size: N" on stdout, as docker prints the end of a push.
 void print_digest_line(const std::string& shown_reference, const std::string& digest,
@@ -29,7 +34,8 @@ class PushOutput : public engine::PushObserver {
   void blob_restart(std::size_t index, std::uint64_t offset, const std::string& why) override;
   void blob_done(std::size_t index, const engine::BlobReport& report) override;
 
-  // Writes the result to stdout: "TAG: digest: sha256:… size: N", a JSON summary, or the digest.
+  // Writes the result to stdout: "TAG: digest: sha256:… size: N", the JSON summary line, or the
+  // digest.
   void finish(const engine::PushReport& report, const std::string& shown_reference);
 
  private:

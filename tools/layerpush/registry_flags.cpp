@@ -12,14 +12,7 @@ using engine::ErrorKind;
 
 void add_registry_flags(CLI::App& command, RegistryFlags& flags, const std::string& prefix) {
   const std::string p = "--" + prefix;
-  command
-      .add_option(p + "retries", flags.retries,
-                  "Times one request or chunk is tried again after a transient failure")
-      ->capture_default_str();
-  command
-      .add_option(p + "timeout", flags.timeout_s,
-                  "Seconds a connection may make no progress before the request is retried")
-      ->capture_default_str();
+  add_retry_flags(command, flags, prefix);
   add_connection_flags(command, flags.connection, prefix);
   command.add_option(p + "authfile", flags.authfile,
                      "Docker config file with credentials (default $DOCKER_CONFIG/config.json, "
@@ -41,15 +34,7 @@ engine::Reference parse_reference_argument(const std::string& role, const std::s
 
 void apply_registry_flags(const RegistryFlags& flags, const std::string& registry,
                           engine::RegistryOptions& options) {
-  if (flags.retries < 0 || flags.retries > 100)
-    throw Error(ErrorKind::kUsage,
-                "--retries is " + std::to_string(flags.retries) + "; it must be 0 to 100");
-  options.retry.max_retries = flags.retries;
-  if (flags.timeout_s < 1 || flags.timeout_s > 3600)
-    throw Error(ErrorKind::kUsage, "--timeout is " + std::to_string(flags.timeout_s) +
-                                       "; it must be 1 to 3600 seconds");
-  options.timeouts.io = std::chrono::seconds(flags.timeout_s);
-  options.timeouts.connect = std::min(options.timeouts.connect, options.timeouts.io);
+  apply_retry_flags(flags, options.retry, options.timeouts);
   options.plain_http = use_plain_http(flags.connection, registry);
   options.tls = tls_settings(flags.connection, registry);
   if (!flags.authfile.empty()) options.authfile = flags.authfile;

@@ -9,16 +9,15 @@
 #include "engine/reference.h"
 #include "engine/registry_options.h"
 #include "tools/layerpush/connection_flags.h"
+#include "tools/layerpush/retry_flags.h"
 
 namespace layerpush::cli {
 
-struct RegistryFlags {
+struct RegistryFlags : RetryFlags {
   ConnectionFlags connection;
   std::string authfile;
   std::string username;
   bool password_stdin = false;
-  int retries = engine::RetrySettings{}.max_retries;
-  int timeout_s = static_cast<int>(engine::Timeouts{}.io.count());
 };
 
 // With a `prefix` ("src-" for copy's source) every option is named --PREFIXNAME

@@ -68,7 +68,7 @@ std::string write_docker_archive(const Options& options) {
     std::string parent;
     for (std::uint32_t i = 0; i < options.layers; ++i) {
       // Layer 0 belongs to image 0 in every image: that is the shared layer.
-      LayerSpec spec{options.content, options.seed, i == 0 ? 0 : image, i, options.layer_size};
+      LayerSpec spec{options.content, options.seed_of_layer(i), i == 0 ? 0 : image, i, options.layer_size};
       std::string id = layer_id(parent, spec);
       diff_ids.push_back(archive.add_layer(id, parent, spec));
       history.push_back("layerpush-mkimage " + spec.describe());

@@ -24,6 +24,8 @@ int parse(int argc, char** argv, Options& options) {
   app.add_option("--layers", options.layers, "number of layers")->check(CLI::Range(1, 10000));
   app.add_option("--layer-size", size, "bytes per layer; K, M, G suffixes are binary units");
   app.add_option("--seed", options.seed, "content seed");
+  app.add_option("--base-seed", options.base_seed,
+                 "content seed of layer 0 only, so images with other --seed share it");
   app.add_option("--content", content, "random or text")->check(CLI::IsMember({"random", "text"}));
   app.add_option("--name", name, "NAME:TAG of the image");
   app.add_option("--images", options.images, "docker-archive: images sharing layer 0")

@@ -56,7 +56,7 @@ Descriptor write_image(const Options& options, const fs::path& blobs, std::uint3
   std::vector<std::string> history;
   Json report_layers = Json::array();
   for (std::uint32_t i = 0; i < options.layers; ++i) {
-    LayerSpec spec{options.content, options.seed, i == 0 ? 0 : k, i, options.layer_size};
+    LayerSpec spec{options.content, options.seed_of_layer(i), i == 0 ? 0 : k, i, options.layer_size};
     LayerBlob blob = write_layer_blob(spec, blobs, options.gzip_layers);
     layers.push_back(blob.descriptor);
     diff_ids.push_back(blob.diff_id);

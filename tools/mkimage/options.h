@@ -20,6 +20,12 @@ struct Options {
   std::uint32_t layers = 3;
   std::uint64_t layer_size = 1 << 20;
   std::uint64_t seed = 1;
+  // Layer 0's seed, when it should be shared by images that differ otherwise (a common base
+  // layer, as many images of one estate have); unset: `seed`.
+  std::optional<std::uint64_t> base_seed;
+  std::uint64_t seed_of_layer(std::uint32_t index) const {
+    return index == 0 && base_seed ? *base_seed : seed;
+  }
   ContentKind content = ContentKind::kRandom;
   std::string repo = "test/image";  // --name before the tag
   std::string tag = "latest";
