@@ -82,7 +82,8 @@ TEST_F(SyncFailuresTest, AKilledSyncResumesWithoutSendingFinishedWorkAgain) {
   start_proxy(json::array({{{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"skip", 35},
                             {"times", 1}, {"stall_ms", 60000}}}));
   const auto config = estate_config(estate, proxy_->host());
-  auto killed = sync({"--json", "--jobs", "1", config}, /*timeout_s=*/8);
+  // The timeout is the kill: generous, so that even a loaded machine reaches the stall first.
+  auto killed = sync({"--json", "--jobs", "1", config}, /*timeout_s=*/20);
   ASSERT_TRUE(killed.timed_out) << killed.err;
   settle_proxy_log();
   const auto before = lines_of(killed.out);

@@ -69,6 +69,24 @@ TEST_F(SyncTest, ASecondSyncSendsNoBlobAndCostsOneHeadPerImage) {
                !std::filesystem::is_empty(dir("state") + "/layerpush/sync"));
 }
 
+TEST_F(SyncTest, JobsCapTheWholeRunAndJobsPerHostEachRegistry) {
+  const auto estate = make_estate(3);
+  const auto config = estate_config(estate, registry_->host());
+  auto capped = sync({"--jobs", "4", "--jobs-per-host", "2", "--state", dir("a.state"), config});
+  ASSERT_EQ(capped.exit_code, 0) << capped.err;
+  const int per_host = registry_->max_open_uploads();
+  EXPECT_GE(per_host, 1);
+  EXPECT_LE(per_host, 2) << registry_->log_text();
+  expect_mirrored(estate);
+
+  // Into a second registry with the global cap alone: more at once, never above it.
+  auto other = LocalRegistry::start();
+  auto global = sync({"--jobs", "3", estate_config(estate, other->host())});
+  ASSERT_EQ(global.exit_code, 0) << global.err;
+  EXPECT_LE(other->max_open_uploads(), 3) << other->log_text();
+  EXPECT_GE(other->max_open_uploads(), 2) << "uploads should overlap with --jobs 3";
+}
+
 TEST_F(SyncTest, ShardsTogetherCopyEveryImageOnce) {
   const auto estate = make_estate(4);  // 12 images
   const auto config = estate_config(estate, registry_->host());
