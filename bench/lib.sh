@@ -43,7 +43,7 @@ YAML
 }
 
 bench_registry_stop() {
-  kill "$REGISTRY_PID" 2>/dev/null
+  kill "$REGISTRY_PID" 2>/dev/null || true  # already stopped after its run
   wait "$REGISTRY_PID" 2>/dev/null || true
 }
 

@@ -13,6 +13,7 @@
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
 source "$top/bench/lib.sh"
+trap 'echo "bench: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 runs=${1:-3}
 repos=${REPOS:-10}
 copy_layer_size=${COPY_LAYER_SIZE:-16M}
