@@ -1,6 +1,7 @@
 #include "engine/blob_recipe.h"
 
-#include "engine/gzip_encoder.h"
+#include "engine/block_compressor.h"
+#include "engine/synthetic_blob.h"
 #include "hashing/sha256.h"
 #include "io/file.h"
 
@@ -10,6 +11,8 @@ namespace {
 // Feeds the recipe's stored bytes, in order, to `consume`; false if it asked to stop.
 bool read_stored(const BlobRecipe& recipe, io::RangeReader& reader,
                  const std::function<bool(std::span<const std::byte>)>& consume) {
+  if (recipe.encoding == Encoding::kSynthetic)
+    return generate_synthetic(recipe.seed, recipe.length, consume);
   if (recipe.inline_bytes) {
     const auto& bytes = *recipe.inline_bytes;
     return consume(std::as_bytes(std::span(bytes.data(), bytes.size())));
@@ -36,19 +39,21 @@ std::optional<ProducedBlob> produce_blob(
     return sink(piece);
   };
 
-  if (recipe.encoding == Encoding::kAsStored) {
+  if (recipe.encoding == Encoding::kAsStored || recipe.encoding == Encoding::kSynthetic) {
     if (!read_stored(recipe, reader, emit)) return std::nullopt;
     auto digest = produced_hash.finish();
     return ProducedBlob{digest, produced_size, digest};
   }
 
   hashing::Sha256 raw_hash;
-  GzipEncoder encoder;
+  const Compression algorithm =
+      recipe.encoding == Encoding::kZstd ? Compression::kZstd : Compression::kGzip;
+  BlockCompressor compressor({algorithm, recipe.level}, emit);
   const bool completed = read_stored(recipe, reader, [&](std::span<const std::byte> piece) {
     raw_hash.update(piece);
-    return encoder.feed(piece, false, emit);
+    return compressor.feed(piece);
   });
-  if (!completed || !encoder.feed({}, true, emit)) return std::nullopt;
+  if (!completed || !compressor.finish()) return std::nullopt;
   return ProducedBlob{produced_hash.finish(), produced_size, raw_hash.finish()};
 }
 

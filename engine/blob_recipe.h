@@ -1,7 +1,7 @@
 // Where a blob's bytes come from and how they are made: a byte range of a file (an OCI blob
 // file, or a layer inside a docker-archive tar), bytes already in memory (a config), sent as
-// stored or gzip-compressed on the fly, or a blob on another registry (`copy`), streamed from
-// its GET. Plain data, safe to share.
+// stored or compressed on the fly (gzip or zstd), or a blob on another registry (`copy`),
+// streamed from its GET. Plain data, safe to share.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,9 @@
 namespace layerpush::engine {
 
 // kRemote: the bytes are GET from `remote` (engine/blob_download.h) and sent as they arrive.
-enum class Encoding { kAsStored, kGzip, kRemote };
+// kSynthetic: `length` bytes made from `seed` (engine/synthetic_blob.h), for benchmarks.
+// kGzip, kZstd: compressed on the fly at `level` (engine/block_compressor.h).
+enum class Encoding { kAsStored, kGzip, kRemote, kSynthetic, kZstd };
 
 struct RemoteBlob;  // engine/blob_download.h
 
@@ -28,12 +30,14 @@ struct BlobRecipe {
   std::shared_ptr<const std::string> inline_bytes;
   Encoding encoding = Encoding::kAsStored;
   std::shared_ptr<const RemoteBlob> remote;  // with kRemote: where to GET the blob
+  std::uint64_t seed = 0;                    // with kSynthetic
+  int level = 1;  // with kGzip and kZstd; the rules are in engine/compression.h
 };
 
 struct ProducedBlob {
   hashing::Digest digest;  // of the bytes produced (what the registry stores)
   std::uint64_t size = 0;
-  hashing::Digest raw_digest;  // of the stored bytes before encoding (a layer's diff_id for gzip)
+  hashing::Digest raw_digest;  // of the stored bytes before encoding (a compressed layer's diff_id)
 };
 
 // Reads the recipe's bytes with `reader`, encodes them, hashes both sides and hands the produced

@@ -1,5 +1,6 @@
 #include "engine/blob_upload.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
@@ -73,7 +74,10 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
   const auto start = std::chrono::steady_clock::now();
   auto& client = context.client;
   BlobReport report{blob.role, blob.digest->str(), *blob.size, BlobAction::kExists, 0};
-  if (co_await client.blob_exists(*blob.digest)) {
+  const bool exists = co_await client.blob_exists(*blob.digest);
+  report.head_seconds = seconds_since(start);
+  const auto upload_start = std::chrono::steady_clock::now();
+  if (exists) {
     context.journal.forget(client.where(), *blob.digest);  // finished by an earlier run, if any
     report.seconds = seconds_since(start);
     co_return report;
@@ -149,6 +153,10 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
   context.journal.forget(client.where(), *blob.digest);
   report.action = BlobAction::kUploaded;
   report.seconds = seconds_since(start);
+  // A session the registry already held whole sends no byte: all of it is then the commit.
+  const auto last_byte = std::max(cursor.body_sent_at, upload_start);
+  report.upload_seconds = std::chrono::duration<double>(last_byte - upload_start).count();
+  report.commit_seconds = seconds_since(last_byte);
   co_return report;
 }
 

@@ -15,7 +15,9 @@ nlohmann::ordered_json descriptor(const ImageBlob& blob) {
 std::string build_docker_manifest(const Image& image) {
   nlohmann::ordered_json manifest;
   manifest["schemaVersion"] = 2;
-  manifest["mediaType"] = media_type::kDockerManifest;
+  manifest["mediaType"] = image.manifest_media_type == media_type::kOciManifest
+                             ? media_type::kOciManifest
+                             : media_type::kDockerManifest;
   manifest["config"] = descriptor(image.blobs.at(0));
   manifest["layers"] = nlohmann::ordered_json::array();
   for (std::size_t i = 1; i < image.blobs.size(); ++i)

@@ -23,6 +23,11 @@ inline constexpr const char* kDockerManifestList =
     "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr const char* kDockerConfig = "application/vnd.docker.container.image.v1+json";
 inline constexpr const char* kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+inline constexpr const char* kDockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+inline constexpr const char* kOciConfig = "application/vnd.oci.image.config.v1+json";
+inline constexpr const char* kOciLayerTar = "application/vnd.oci.image.layer.v1.tar";
+inline constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+inline constexpr const char* kOciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 }  // namespace media_type
 
 struct ImageBlob {
@@ -55,8 +60,9 @@ struct Image {
   std::optional<std::string> source_tag;      // a tag the source names the image by, if any
 };
 
-// Builds a Docker schema 2 manifest from blobs[0] (config) and the rest (layers). Every blob's
-// digest and size must be known.
+// Builds a Docker schema 2 manifest from blobs[0] (config) and the rest (layers), or an OCI image
+// manifest of the same shape when manifest_media_type is kOciManifest (zstd layers). Every
+// blob's digest and size must be known.
 std::string build_docker_manifest(const Image& image);
 
 }  // namespace layerpush::engine

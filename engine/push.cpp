@@ -8,6 +8,7 @@
 
 #include "engine/blob_upload.h"
 #include "engine/error.h"
+#include "engine/layer_compression.h"
 #include "engine/registry_session.h"
 #include "engine/tag.h"
 #include "hashing/sha256.h"
@@ -43,6 +44,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
                       PushObserver* observer) {
   if (options.jobs < 1) throw Error(ErrorKind::kUsage, "--jobs must be at least 1");
   const auto start = std::chrono::steady_clock::now();
+  apply_compression(image, options.compression);
   // Known up front for OCI layouts: a wrong digest is refused before any traffic.
   if (image.manifest_bytes) check_destination_digest(destination, *image.manifest_bytes);
   std::string notice;

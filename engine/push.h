@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/compression.h"
 #include "engine/image.h"
 #include "engine/reference.h"
 #include "engine/registry_options.h"
@@ -35,6 +36,9 @@ struct PushOptions : RegistryOptions {
   // each missing blob is mounted from it first (POST ?mount=&from=), and uploaded only when the
   // registry does not mount it. Tokens then also ask for repository:FROM:pull.
   std::optional<std::string> mount_from;
+  // How layers the source holds uncompressed (docker-archive tars) are compressed; layers already
+  // compressed are sent as they are (engine/layer_compression.h).
+  CompressionSettings compression;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
@@ -48,6 +52,13 @@ struct BlobReport {
   BlobAction action = BlobAction::kExists;
   double seconds = 0;
   int retries = 0;  // requests of this blob sent again (after a failure, a redirect or a 401)
+  // Where `seconds` went, for `layerpush bench`: the HEAD; the upload (POST, then the body in one
+  // PUT or in PATCHes, up to its last byte written, retries included); the commit (from that
+  // last byte to the registry's answer to the final PUT: its verify-and-store latency). Zero for
+  // the phases a blob did not go through.
+  double head_seconds = 0;
+  double upload_seconds = 0;
+  double commit_seconds = 0;
 };
 
 struct PushReport {

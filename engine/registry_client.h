@@ -111,6 +111,10 @@ class RegistryClient {
   // The digest of the manifest REF names now, nullopt when there is none (404): HEAD's
   // Docker-Content-Digest, or a GET and its bytes' SHA-256 when a registry leaves it out.
   asio::awaitable<std::optional<hashing::Digest>> manifest_digest(const std::string& reference);
+  // DELETE /v2/NAME/manifests/DIGEST (registries delete by digest only). False when the registry
+  // does not allow deleting (405, or the UNSUPPORTED error code: distribution's default); any
+  // other refusal is an engine::Error(kRegistry).
+  asio::awaitable<bool> delete_manifest(const hashing::Digest& digest);
 
   // Every tag of the repository (GET /v2/NAME/tags/list), following the Link rel="next" pages a
   // registry splits a long list into; in the registry's order. A repository the registry does

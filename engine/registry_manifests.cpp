@@ -80,4 +80,15 @@ asio::awaitable<std::optional<hashing::Digest>> RegistryClient::manifest_digest(
   co_return manifest.digest;
 }
 
+asio::awaitable<bool> RegistryClient::delete_manifest(const hashing::Digest& digest) {
+  const Url url = api("manifests/" + digest.str());
+  auto remove = request(http::verb::delete_, url);
+  auto response = co_await send(remove, url);
+  const auto status = response.result_int();
+  if (status == 202 || status == 200 || status == 204) co_return true;
+  if (status == 405 || first_error_code(response.body()) == "UNSUPPORTED") co_return false;
+  refuse("deleting manifest " + digest.str() + " of " + where(), response);
+  co_return false;  // not reached: refuse() throws
+}
+
 }  // namespace layerpush::engine

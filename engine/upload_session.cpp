@@ -36,7 +36,8 @@ std::uint64_t request_size(const PushContext& context) {
 asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std::size_t index,
                                 UploadCursor& cursor, int& retries) {
   auto& client = context.client;
-  const SentCallback sent = [&context, index](std::uint64_t n) {
+  const SentCallback sent = [&context, &cursor, index](std::uint64_t n) {
+    cursor.body_sent_at = std::chrono::steady_clock::now();
     if (context.observer) context.observer->blob_progress(index, n);
   };
   // Over plain HTTP a blob sent as stored goes from page cache to socket (sendfile) once the
@@ -74,7 +75,9 @@ asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std
       const std::uint64_t length = piece == 0 ? size - cursor.offset : std::min(piece, size - cursor.offset);
       cursor.sending = length;
       const Url next = co_await client.patch_chunk(cursor.location, cursor.offset, length, body, sent);
-      cursor = {next, cursor.offset + length, 0};
+      cursor.location = next;
+      cursor.offset += length;
+      cursor.sending = 0;
       retries = 0;
       context.journal.save(client.where(), *blob.digest, {cursor.location.str(), cursor.offset});
     }

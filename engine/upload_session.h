@@ -4,6 +4,7 @@
 // and making requests smaller after a registry refused a large body. Network thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include "engine/image.h"
@@ -17,6 +18,8 @@ struct UploadCursor {
   Url location;
   std::uint64_t offset = 0;
   std::uint64_t sending = 0;  // body length of the request in flight, 0 for none
+  // When the newest body bytes were written; after the commit, when its last byte went.
+  std::chrono::steady_clock::time_point body_sent_at{};
 };
 
 // A session to send into: the journaled one if the registry still has it, else a new one.

@@ -17,5 +17,6 @@ CommandRunner add_tag_command(CLI::App& app);
 CommandRunner add_sync_command(CLI::App& app);
 CommandRunner add_login_command(CLI::App& app);
 CommandRunner add_logout_command(CLI::App& app);
+CommandRunner add_bench_command(CLI::App& app);
 
 }  // namespace layerpush::cli

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   const std::vector<layerpush::cli::CommandRunner> commands = {
       layerpush::cli::add_push_command(app), layerpush::cli::add_copy_command(app),
       layerpush::cli::add_tag_command(app),  layerpush::cli::add_sync_command(app),
-      layerpush::cli::add_login_command(app), layerpush::cli::add_logout_command(app)};
+      layerpush::cli::add_login_command(app), layerpush::cli::add_logout_command(app),
+      layerpush::cli::add_bench_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

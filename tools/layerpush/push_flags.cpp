@@ -7,6 +7,21 @@ namespace layerpush::cli {
 using engine::Error;
 using engine::ErrorKind;
 
+namespace {
+engine::CompressionSettings compression_settings(const PushFlags& flags) {
+  const auto algorithm = engine::parse_compression(flags.compress);
+  if (!algorithm)
+    throw Error(ErrorKind::kUsage,
+                "--compress is \"" + flags.compress + "\"; it must be gzip, zstd or none");
+  const int level = flags.compress_level.value_or(engine::default_level(*algorithm));
+  if (flags.compress_level) {
+    const auto problem = engine::level_problem(*algorithm, level);
+    if (!problem.empty()) throw Error(ErrorKind::kUsage, problem);
+  }
+  return {*algorithm, level};
+}
+}  // namespace
+
 void add_push_flags(CLI::App& command, PushFlags& flags) {
   command.add_option("-j,--jobs", flags.jobs, "Blobs in flight at once")->capture_default_str();
   command
@@ -22,6 +37,14 @@ void add_push_flags(CLI::App& command, PushFlags& flags) {
                      "Force the file reader: io_uring or pread (or LAYERPUSH_IO)");
   command.add_flag("--no-clobber", flags.no_clobber,
                    "Leave a destination tag that points at another image as it is (exit 1)");
+  command
+      .add_option("--compress", flags.compress,
+                  "gzip, zstd or none: how layers stored uncompressed (docker-archive tars) are "
+                  "sent; already-compressed layers (OCI layouts) are sent as they are. zstd "
+                  "layers make an OCI image manifest")
+      ->capture_default_str();
+  command.add_option("--compress-level", flags.compress_level,
+                     "gzip 0 to 3 (ISA-L, default 1), zstd 1 to 22 (default 3)");
   command.add_flag("--json", flags.json, "Print one JSON summary on stdout");
   command.add_flag("-q,--quiet", flags.quiet, "Print only the manifest digest");
 }
@@ -46,6 +69,7 @@ engine::PushOptions to_push_options(const PushFlags& flags, const engine::Refere
     if (!options.io_backend)
       throw Error(ErrorKind::kUsage, "--io is \"" + flags.io + "\"; it must be io_uring or pread");
   }
+  options.compression = compression_settings(flags);
   options.no_clobber = flags.no_clobber;
   apply_registry_flags(flags.registry, destination.registry, options);
   return options;

@@ -1,9 +1,11 @@
 // The options of commands that send an image's blobs to a registry (push, copy): --jobs,
-// --chunk-size, --max-request-size, --io, --no-clobber, --json, -q and the destination's
+// --chunk-size, --max-request-size, --io, --no-clobber, --compress, --compress-level, --json, -q
+// and the destination's
 // registry options, registered once here and turned into engine::PushOptions in one place.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 
 #include "engine/push.h"
@@ -20,6 +22,8 @@ struct PushFlags {
   RegistryFlags registry;
   std::string io;
   bool no_clobber = false;
+  std::string compress = "gzip";
+  std::optional<int> compress_level;
   bool json = false;
   bool quiet = false;
 };

@@ -1,0 +1,94 @@
+#include "engine/block_codec.h"
+
+#include <isa-l/crc.h>
+#include <isa-l/igzip_lib.h>
+#include <zstd.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace layerpush::engine {
+namespace {
+
+std::size_t level_buffer_size(int level) {
+  switch (level) {
+    case 1: return ISAL_DEF_LVL1_DEFAULT;
+    case 2: return ISAL_DEF_LVL2_DEFAULT;
+    case 3: return ISAL_DEF_LVL3_DEFAULT;
+  }
+  return 0;
+}
+
+std::vector<std::uint8_t> deflate_block(int level, std::span<const std::uint8_t> input, bool last) {
+  thread_local std::vector<std::uint8_t> level_buffer;
+  level_buffer.resize(level_buffer_size(level));
+  isal_zstream s;
+  isal_deflate_init(&s);
+  s.gzip_flag = IGZIP_DEFLATE;
+  s.level = static_cast<std::uint32_t>(level);
+  s.level_buf = level_buffer.empty() ? nullptr : level_buffer.data();
+  s.level_buf_size = static_cast<std::uint32_t>(level_buffer.size());
+  // A full flush ends on a byte boundary with no history kept: the next block starts afresh.
+  s.flush = last ? NO_FLUSH : FULL_FLUSH;
+  s.end_of_stream = last ? 1 : 0;
+  s.next_in = const_cast<std::uint8_t*>(input.data());
+  s.avail_in = static_cast<std::uint32_t>(input.size());
+  // Stored blocks bound the output: 5 bytes per 64 KiB block, plus the flush marker.
+  std::vector<std::uint8_t> out(input.size() + input.size() / 16 + 1024);
+  std::size_t produced = 0;
+  for (;;) {
+    s.next_out = out.data() + produced;
+    s.avail_out = static_cast<std::uint32_t>(out.size() - produced);
+    if (isal_deflate(&s) != COMP_OK) throw std::runtime_error("gzip compression failed");
+    produced = out.size() - s.avail_out;
+    const bool done = last ? s.internal_state.state == ZSTATE_END
+                           : s.avail_in == 0 && s.internal_state.state == ZSTATE_NEW_HDR;
+    if (done && s.avail_out > 0) break;
+    if (s.avail_out == 0) out.resize(out.size() * 2);
+  }
+  out.resize(produced);
+  return out;
+}
+
+std::vector<std::uint8_t> zstd_frame(int level, std::span<const std::uint8_t> input) {
+  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(),
+                                                                           &ZSTD_freeCCtx);
+  std::vector<std::uint8_t> out(ZSTD_compressBound(input.size()));
+  const std::size_t n = ZSTD_compressCCtx(context.get(), out.data(), out.size(), input.data(),
+                                          input.size(), level);
+  if (ZSTD_isError(n))
+    throw std::runtime_error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+void put_le32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> compress_block(Compression algorithm, int level,
+                                         std::span<const std::uint8_t> input, bool last) {
+  if (algorithm == Compression::kGzip) return deflate_block(level, input, last);
+  if (algorithm == Compression::kZstd) return zstd_frame(level, input);
+  throw std::logic_error("compress_block needs gzip or zstd");
+}
+
+std::vector<std::uint8_t> gzip_header() {
+  // ID1 ID2, deflate, no flags, mtime 0, no extra flags, OS unknown (255), as Go writes it.
+  return {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
+}
+
+std::vector<std::uint8_t> gzip_trailer(std::uint32_t crc, std::uint64_t size) {
+  std::vector<std::uint8_t> out;
+  put_le32(out, crc);
+  put_le32(out, static_cast<std::uint32_t>(size));
+  return out;
+}
+
+std::uint32_t gzip_crc(std::uint32_t crc, std::span<const std::uint8_t> bytes) {
+  return crc32_gzip_refl(crc, bytes.data(), bytes.size());
+}
+
+}  // namespace layerpush::engine

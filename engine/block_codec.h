@@ -1,0 +1,29 @@
+// Compresses one block of a layer on its own, with no history from the blocks before it, so
+// blocks can be compressed on any thread in any order and concatenated: for gzip, raw deflate
+// that ends on a byte boundary (a full flush, or the final block when `last`), as
+// `pigz --independent` writes; for zstd, one whole frame. The bytes depend only on the input,
+// the algorithm, the level and `last`. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engine/compression.h"
+
+namespace layerpush::engine {
+
+// `algorithm` must be kGzip or kZstd and `level` allowed for it (engine/compression.h); throws
+// std::runtime_error if the library fails.
+std::vector<std::uint8_t> compress_block(Compression algorithm, int level,
+                                         std::span<const std::uint8_t> input, bool last);
+
+// The gzip member around the deflate blocks: a 10-byte header (no name, mtime 0) and the trailer
+// (CRC-32 and size modulo 2^32 of the uncompressed bytes, little-endian).
+std::vector<std::uint8_t> gzip_header();
+std::vector<std::uint8_t> gzip_trailer(std::uint32_t crc, std::uint64_t size);
+
+// CRC-32 as gzip uses it, continued from `crc` (0 to start).
+std::uint32_t gzip_crc(std::uint32_t crc, std::span<const std::uint8_t> bytes);
+
+}  // namespace layerpush::engine

@@ -1,0 +1,24 @@
+// Synthetic blobs for `layerpush bench`: LENGTH incompressible bytes made from a 64-bit seed by
+// a fast PRNG (splitmix64, several GB/s per core), so a benchmark pushes data that no disk holds
+// and that no registry can have seen (a fresh seed per repetition). The same seed always gives
+// the same bytes, which is what lets the digest be found in a first pass and the bytes made
+// again for the upload. Pure functions, safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "engine/blob_recipe.h"
+
+namespace layerpush::engine {
+
+// Feeds the LENGTH bytes of `seed` to `consume` in pieces of at most 256 KiB; false if it
+// asked to stop.
+bool generate_synthetic(std::uint64_t seed, std::uint64_t length,
+                        const std::function<bool(std::span<const std::byte>)>& consume);
+
+// A recipe for those bytes (Encoding::kSynthetic); produce_blob() makes and hashes them.
+BlobRecipe synthetic_recipe(std::uint64_t seed, std::uint64_t length);
+
+}  // namespace layerpush::engine
