@@ -119,15 +119,10 @@ int copy_to_layout(const CopyArgs& args) {
                                        "\" must be oci:DIR or oci:DIR:TAG (a tag, not a digest)");
   parse_platforms(args.platforms);
   engine::LayoutWriteOptions options;
-  if (args.flags.jobs < 1 || args.flags.jobs > 256)
-    throw Error(ErrorKind::kUsage,
-                "--jobs is " + std::to_string(args.flags.jobs) + "; it must be 1 to 256");
-  options.jobs = args.flags.jobs;
+  options.jobs = checked_jobs(args.flags.jobs);
   options.tag = tag;
   options.no_clobber = args.flags.no_clobber;
-  if (!args.flags.io.empty() && !(options.io_backend = io::parse_backend(args.flags.io)))
-    throw Error(ErrorKind::kUsage,
-                "--io is \"" + args.flags.io + "\"; it must be io_uring or pread");
+  options.io_backend = checked_io(args.flags.io);
   auto source = load_copy_source(args);
   options.retry = source.options.retry;  // for blobs read from a registry
   LayoutOutput output(output_mode(args.flags), stderr);

@@ -8,6 +8,7 @@
 #include "engine/sync.h"
 #include "engine/sync_config.h"
 #include "tools/layerpush/commands.h"
+#include "tools/layerpush/push_flags.h"
 #include "tools/layerpush/retry_flags.h"
 #include "tools/layerpush/sync_output.h"
 
@@ -43,23 +44,17 @@ std::uint64_t size_flag(const std::string& name, const std::string& text) {
 
 engine::SyncOptions to_sync_options(const SyncArgs& args) {
   engine::SyncOptions options;
-  if (args.jobs < 1 || args.jobs > 256)
-    throw Error(ErrorKind::kUsage, "--jobs is " + std::to_string(args.jobs) + "; it must be 1 to 256");
   if (args.jobs_per_host < 0 || args.jobs_per_host > 256)
     throw Error(ErrorKind::kUsage, "--jobs-per-host is " + std::to_string(args.jobs_per_host) +
                                        "; it must be 0 (as --jobs) to 256");
   if (args.no_state && !args.state.empty())
     throw Error(ErrorKind::kUsage, "--state and --no-state contradict each other");
-  options.jobs = args.jobs;
+  options.jobs = checked_jobs(args.jobs);
   options.jobs_per_host = args.jobs_per_host;
   options.chunk_size = size_flag("--chunk-size", args.chunk_size);
   options.max_request_size = size_flag("--max-request-size", args.max_request_size);
   apply_retry_flags(args.retry, options.retry, options.timeouts);
-  if (!args.io.empty()) {
-    options.io_backend = io::parse_backend(args.io);
-    if (!options.io_backend)
-      throw Error(ErrorKind::kUsage, "--io is \"" + args.io + "\"; it must be io_uring or pread");
-  }
+  options.io_backend = checked_io(args.io);
   options.shard = engine::parse_shard(args.shard);
   if (args.no_state) options.state_file = std::filesystem::path();
   else if (!args.state.empty()) options.state_file = std::filesystem::path(args.state);

@@ -51,9 +51,7 @@ void add_push_flags(CLI::App& command, PushFlags& flags) {
 
 engine::PushOptions to_push_options(const PushFlags& flags, const engine::Reference& destination) {
   engine::PushOptions options;
-  if (flags.jobs < 1 || flags.jobs > 256)
-    throw Error(ErrorKind::kUsage, "--jobs is " + std::to_string(flags.jobs) + "; it must be 1 to 256");
-  options.jobs = flags.jobs;
+  options.jobs = checked_jobs(flags.jobs);
   auto chunk = engine::parse_byte_size(flags.chunk_size);
   if (!chunk)
     throw Error(ErrorKind::kUsage, "--chunk-size \"" + flags.chunk_size +
@@ -64,15 +62,25 @@ engine::PushOptions to_push_options(const PushFlags& flags, const engine::Refere
     throw Error(ErrorKind::kUsage, "--max-request-size \"" + flags.max_request_size +
                                        "\" is not a size such as 0, 4M or 4194304");
   options.max_request_size = *max_request;
-  if (!flags.io.empty()) {
-    options.io_backend = io::parse_backend(flags.io);
-    if (!options.io_backend)
-      throw Error(ErrorKind::kUsage, "--io is \"" + flags.io + "\"; it must be io_uring or pread");
-  }
+  options.io_backend = checked_io(flags.io);
   options.compression = compression_settings(flags);
   options.no_clobber = flags.no_clobber;
   apply_registry_flags(flags.registry, destination.registry, options);
   return options;
+}
+
+int checked_jobs(int jobs) {
+  if (jobs < 1 || jobs > 256)
+    throw Error(ErrorKind::kUsage, "--jobs is " + std::to_string(jobs) + "; it must be 1 to 256");
+  return jobs;
+}
+
+std::optional<io::Backend> checked_io(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const auto backend = io::parse_backend(text);
+  if (!backend)
+    throw Error(ErrorKind::kUsage, "--io is \"" + text + "\"; it must be io_uring or pread");
+  return backend;
 }
 
 OutputMode output_mode(const PushFlags& flags) {

@@ -35,6 +35,11 @@ engine::PushOptions to_push_options(const PushFlags& flags, const engine::Refere
 
 OutputMode output_mode(const PushFlags& flags);
 
+// --jobs and --io as every command that sends blobs checks them (push, copy, sync): the value,
+// or engine::Error(kUsage) naming the rule. An empty --io is nullopt (the backend is probed).
+int checked_jobs(int jobs);
+std::optional<io::Backend> checked_io(const std::string& text);
+
 // Runs the push with `output` as its observer and prints the result. A failure other than bad
 // usage, bad input or a taken tag is rethrown as "VERB of DEST failed: why".
 int push_and_report(engine::Image image, const engine::Reference& destination,
