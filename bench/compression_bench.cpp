@@ -3,7 +3,8 @@
 // 1 MiB blocks compressed independently (engine/block_compressor.h's kCompressBlockSize), on one
 // thread. The corpus is real files from /usr/include and /usr/share read at start (headers,
 // text, scripts, data; files already compressed left out), 8 MiB by default
-// (LAYERPUSH_BENCH_CORPUS_MIB). "ratio" is compressed/input; bytes_per_second is input speed.
+// (LAYERPUSH_BENCH_CORPUS_MIB), or the first bytes of LAYERPUSH_BENCH_CORPUS_FILE (a tar of /usr
+// trees, binaries included, is closer to a real layer than text alone). "ratio" is compressed/input; bytes_per_second is input speed.
 // The row BM_Engine is what --compress gzip|zstd runs (block_codec.h), for comparison.
 //
 // Run: build-io/bench/compression_bench [--benchmark_filter=Igzip]
@@ -47,6 +48,13 @@ const std::vector<std::uint8_t>& corpus() {
   static const std::vector<std::uint8_t> bytes = [] {
     std::vector<std::uint8_t> out;
     const std::size_t want = corpus_size();
+    if (const char* file = std::getenv("LAYERPUSH_BENCH_CORPUS_FILE")) {
+      std::ifstream in(file, std::ios::binary);
+      out.resize(want);
+      in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(want));
+      out.resize(static_cast<std::size_t>(in.gcount()));
+      return out;
+    }
     for (const char* root : {"/usr/include", "/usr/share"}) {
       std::error_code ec;
       for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;

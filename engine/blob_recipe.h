@@ -22,6 +22,7 @@ namespace layerpush::engine {
 enum class Encoding { kAsStored, kGzip, kRemote, kSynthetic, kZstd };
 
 struct RemoteBlob;  // engine/blob_download.h
+class SpillFile;    // engine/spill_file.h
 
 struct BlobRecipe {
   std::string path;  // file holding the bytes; empty when `inline_bytes` holds them
@@ -32,6 +33,9 @@ struct BlobRecipe {
   std::shared_ptr<const RemoteBlob> remote;  // with kRemote: where to GET the blob
   std::uint64_t seed = 0;                    // with kSynthetic
   int level = 1;  // with kGzip and kZstd; the rules are in engine/compression.h
+  // Set when `path` names this unnamed temporary file (a layer compressed once, kept for its
+  // upload): the file lives as long as a recipe holds it.
+  std::shared_ptr<const SpillFile> spill = nullptr;
 };
 
 struct ProducedBlob {

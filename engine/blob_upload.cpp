@@ -8,6 +8,7 @@
 
 #include "engine/blob_producer.h"
 #include "engine/error.h"
+#include "engine/spill_file.h"
 #include "engine/upload_session.h"
 
 namespace layerpush::engine {
@@ -47,19 +48,39 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob) {
-  if (blob.digest) co_return;
+asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
+  if (blob.digest) co_return false;
+  auto* cache = context.digest_cache;
+  if (cache) {
+    // A remembered answer whose diff_id the config no longer names is not this layer's.
+    const auto known = cache->find(blob.recipe);
+    if (known && (!blob.expected_raw_digest || known->raw_digest == *blob.expected_raw_digest)) {
+      blob.digest = known->digest;
+      blob.size = known->size;
+      co_return true;
+    }
+  }
+  const auto identity = DigestCache::identity_of(blob.recipe);
   const auto backend = context.backend;
   const BlobRecipe recipe = blob.recipe;
   auto compress_and_hash = [recipe, backend] {
+    // Compressed bytes are kept for the upload, so each layer is compressed once; if no
+    // temporary file can be had, or the disk fills, they are made again when sent.
+    const bool compresses = recipe.encoding == Encoding::kGzip || recipe.encoding == Encoding::kZstd;
+    std::shared_ptr<SpillFile> spill = compresses ? SpillFile::create() : nullptr;
     try {
-      return produce_blob(recipe, thread_reader(backend),
-                          [](std::span<const std::byte>) { return true; });
+      auto produced = produce_blob(recipe, thread_reader(backend), [&](std::span<const std::byte> piece) {
+        if (spill && !spill->append(piece)) spill.reset();
+        return true;
+      });
+      return std::pair(produced, produced ? spill : nullptr);
     } catch (const std::system_error& e) {
       throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
     }
   };
-  auto produced = co_await on_worker(context.workers, std::move(compress_and_hash));
+  auto result = co_await on_worker(context.workers, std::move(compress_and_hash));
+  const auto& produced = result.first;
+  auto& spill = result.second;
   if (!produced) throw Error(ErrorKind::kCancelled, "push cancelled");
   if (blob.expected_raw_digest && produced->raw_digest != *blob.expected_raw_digest)
     throw Error(ErrorKind::kCorrupt, blob.role + " is corrupt: its config expects diff_id " +
@@ -67,6 +88,16 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob) {
                                          produced->raw_digest.str());
   blob.digest = produced->digest;
   blob.size = produced->size;
+  if (cache && identity)
+    cache->remember(blob.recipe, *identity, {produced->digest, produced->size, produced->raw_digest});
+  if (spill) {
+    BlobRecipe stored;
+    stored.path = spill->path();
+    stored.length = produced->size;
+    stored.spill = std::move(spill);
+    blob.recipe = std::move(stored);
+  }
+  co_return false;
 }
 
 asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,

@@ -9,9 +9,11 @@
 
 namespace layerpush::engine {
 
-// Finds the digest of a blob that is compressed on the fly (by compressing it once, on a worker)
-// and checks its uncompressed digest against the expected diff_id. No-op when already known.
-boost::asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob);
+// Finds the digest of a blob that is compressed on the fly, from the digest cache or by
+// compressing it once on a worker (the compressed bytes then kept in a spill file for the
+// upload), and checks its uncompressed digest against the expected diff_id. No-op when already
+// known. True when the digest came from the cache.
+boost::asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob);
 
 // Checks, and uploads if missing, resuming a journaled session and retrying each request as
 // RetrySettings allow. The blob's digest must be known. When it gives up the error is rethrown;

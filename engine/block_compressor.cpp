@@ -43,7 +43,9 @@ struct BlockCompressor::State {
   CompressionSettings settings;
   Sink sink;
   std::size_t in_flight;
-  // Workers may fill every slot: the feeding thread only waits on futures, it never joins in.
+  // One slot is kept for the feeding thread, which never enters the arena but compresses
+  // waiting blocks itself (emit_oldest): TBB's workers are one fewer than the cores, and asking
+  // for more made TBB print a warning on every push.
   tbb::task_arena arena;
   Bytes pending;  // the block being filled
   std::deque<std::shared_ptr<Job>> blocks;  // compressing, in stream order
@@ -56,7 +58,7 @@ struct BlockCompressor::State {
       : settings(s),
         sink(std::move(k)),
         in_flight(n),
-        arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads), 0) {
+        arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads), 1) {
     if (in_flight == 0)
       in_flight = (threads == 0 ? static_cast<std::size_t>(tbb::this_task_arena::max_concurrency())
                                 : threads) + 1;

@@ -39,6 +39,9 @@ struct PushOptions : RegistryOptions {
   // How layers the source holds uncompressed (docker-archive tars) are compressed; layers already
   // compressed are sent as they are (engine/layer_compression.h).
   CompressionSettings compression;
+  // Where the digests of layers compressed on the fly are remembered between pushes
+  // (engine/digest_cache.h): nullopt for DigestCache::default_file(), an empty path for no cache.
+  std::optional<std::filesystem::path> digest_cache;
   // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/blob_producer.h)
   // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
 };
@@ -52,6 +55,9 @@ struct BlobReport {
   BlobAction action = BlobAction::kExists;
   double seconds = 0;
   int retries = 0;  // requests of this blob sent again (after a failure, a redirect or a 401)
+  // The digest of a layer compressed on the fly came from the digest cache: the layer was
+  // neither read nor compressed to find it.
+  bool digest_cached = false;
   // Where `seconds` went, for `layerpush bench`: the HEAD; the upload (POST, then the body in one
   // PUT or in PATCHes, up to its last byte written, retries included); the commit (from that
   // last byte to the registry's answer to the final PUT: its verify-and-store latency). Zero for

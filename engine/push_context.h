@@ -1,6 +1,6 @@
 // What every blob coroutine of one push shares: the network executor, the worker pool, the
-// registry client, the options, the reader backend, the observer and the upload journal. Owned
-// by push_image() for the push's length; used from the network thread.
+// registry client, the options, the reader backend, the observer, the upload journal and the
+// digest cache. Owned by push_image() for the push's length; used from the network thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/digest_cache.h"
 #include "engine/push.h"
 #include "engine/registry_client.h"
 #include "engine/upload_journal.h"
@@ -26,6 +27,9 @@ struct PushContext {
   // A repository of the same registry to mount missing blobs from before uploading them: the
   // push's own PushOptions::mount_from, or per blob in a sync (the repository it went to first).
   std::optional<std::string> mount_from;
+  // Digests of layers compressed on the fly, from earlier pushes; null when not used (--no-cache,
+  // or nothing to compress).
+  DigestCache* digest_cache = nullptr;
 };
 
 }  // namespace layerpush::engine

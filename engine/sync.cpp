@@ -392,7 +392,7 @@ asio::awaitable<BlobReport> SyncRun::transfer(std::size_t t, Repository& reposit
   }
   const auto& destination = destinations_.at(repository.registry);
   PushContext context{ioc_.get_executor(), workers_, *repository.client, destination.push,
-                      backend_, nullptr, journal_, std::nullopt};
+                      backend_, nullptr, journal_, std::nullopt, nullptr};
   if (!task.upload) context.mount_from = scheduled.home;
   auto report = co_await push_blob(context, blob, 0);
   if (state_) state_->record_blob(repository.name, digest);

@@ -19,9 +19,9 @@ struct PlannedImage {
   Reference source;       // host, repository and tag ("" tag: its tags could not be listed)
   Reference destination;  // host, repository and tag
   std::vector<Platform> platforms;
-  std::optional<Image> image;  // the source's manifests; blobs are read when sent
-  std::string digest;          // of the manifest the destination tag will name
-  std::optional<Error> failure;  // why it cannot be copied
+  std::optional<Image> image{};    // the source's manifests; blobs are read when sent
+  std::string digest{};            // of the manifest the destination tag will name
+  std::optional<Error> failure{};  // why it cannot be copied
 };
 
 // How to reach `host` as the config's `registries` section says (defaults otherwise: TLS

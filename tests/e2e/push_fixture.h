@@ -34,12 +34,13 @@ class PushTest : public ::testing::Test {
     return nlohmann::json::parse(run_mkimage(args));
   }
 
-  // Runs layerpush with its upload journal in this test's folder (not the user's), unless `env`
-  // names another XDG_STATE_HOME.
+  // Runs layerpush with its upload journal and digest cache in this test's folder (not the
+  // user's), unless `env` names another XDG_STATE_HOME or XDG_CACHE_HOME.
   CommandResult layerpush(std::vector<std::string> args, std::vector<std::string> env = {},
                           int timeout_s = 300) const {
     args.insert(args.begin(), built_program("layerpush").string());
     env.insert(env.begin(), "XDG_STATE_HOME=" + dir("state"));
+    env.insert(env.begin(), "XDG_CACHE_HOME=" + dir("cache"));
     return run_command(args, std::nullopt, env, timeout_s);
   }
 

@@ -42,7 +42,30 @@ TEST_F(PushOciTest, RePushOfUnchangedImageSendsNoBlobBytes) {
   EXPECT_EQ(again["bytes_uploaded"], 0);
   for (const auto& blob : again["blobs"]) EXPECT_EQ(blob["action"], "exists");
   EXPECT_EQ(blob_uploads_seen(), 0) << registry_->log_text();
+  // The tag already names this manifest: one HEAD says so, the first lane's, while the other
+  // four lanes check a blob each (a fifth if one of them finishes before that answer).
+  EXPECT_EQ(registry_->count_requests("HEAD", "/manifests/"), 1);
+  EXPECT_EQ(registry_->count_requests("PUT", "/manifests/"), 0) << "nothing to put again";
+  EXPECT_GE(registry_->count_requests("HEAD", "/blobs/sha256:"), 4);
+  EXPECT_LE(registry_->count_requests("HEAD", "/blobs/sha256:"), 5);
+}
+
+TEST_F(PushOciTest, RePushWithOneLaneAsksOnlyForTheManifest) {
+  make_oci("oci");
+  push_json({"oci:" + dir("oci") + ":v1", dest("e2e/app:v1")});
+  registry_->forget_requests();
+  auto again = push_json({"--jobs", "1", "oci:" + dir("oci") + ":v1", dest("e2e/app:v1")});
+  EXPECT_EQ(again["requests"], 2) << "GET /v2/ and HEAD of the manifest";
+  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/"), 0) << registry_->log_text();
+  ASSERT_EQ(again["blobs"].size(), 5u);
+  for (const auto& blob : again["blobs"]) EXPECT_EQ(blob["action"], "exists");
+
+  // Another tag for the same image: the manifest there is unknown, so every blob is checked and
+  // the manifest put under the new tag.
+  registry_->forget_requests();
+  push_json({"--jobs", "1", "oci:" + dir("oci") + ":v1", dest("e2e/app:v2")});
   EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/sha256:"), 5);
+  EXPECT_EQ(registry_->count_requests("PUT", "/manifests/v2"), 1);
 }
 
 TEST_F(PushOciTest, ChunkedUploadSendsContentRangePatches) {

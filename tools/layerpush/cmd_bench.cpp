@@ -16,8 +16,8 @@
 #include "engine/error.h"
 #include "engine/image_source.h"
 #include "engine/push.h"
+#include "engine/synthetic_image.h"
 #include "tools/layerpush/bench_cpu.h"
-#include "tools/layerpush/bench_image.h"
 #include "tools/layerpush/bench_options.h"
 #include "tools/layerpush/bench_output.h"
 #include "tools/layerpush/bench_svg.h"
@@ -72,7 +72,7 @@ RunResult run_once(Bench& bench, int jobs, std::uint64_t chunk_size) {
   const bool synthetic = bench.plan.image.empty();
   const auto threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   engine::Image image =
-      synthetic ? synthetic_image(bench.base_seed + std::uint64_t(n) * (bench.plan.blobs + 1),
+      synthetic ? engine::synthetic_image(bench.base_seed + std::uint64_t(n) * (bench.plan.blobs + 1),
                                   bench.plan.blobs, bench.plan.blob_size, threads)
                 : engine::load_source(bench.plan.image);
   std::optional<sink::SinkServer> sink;

@@ -45,7 +45,10 @@ void add_push_flags(CLI::App& command, PushFlags& flags) {
       ->capture_default_str();
   command.add_option("--compress-level", flags.compress_level,
                      "gzip 0 to 3 (ISA-L, default 1), zstd 1 to 22 (default 3)");
-  command.add_flag("--json", flags.json, "Print one JSON summary on stdout");
+  command.add_flag("--no-cache", flags.no_cache,
+                   "Neither use nor update the digest cache of compressed layers (by default "
+                   "$XDG_CACHE_HOME/layerpush/digests): read and compress every layer again");
+  command.add_flag("--json", flags.json, "Print JSON lines on stdout: one per blob as it ends, then a summary");
   command.add_flag("-q,--quiet", flags.quiet, "Print only the manifest digest");
 }
 
@@ -65,6 +68,7 @@ engine::PushOptions to_push_options(const PushFlags& flags, const engine::Refere
   options.io_backend = checked_io(flags.io);
   options.compression = compression_settings(flags);
   options.no_clobber = flags.no_clobber;
+  if (flags.no_cache) options.digest_cache = std::filesystem::path();
   apply_registry_flags(flags.registry, destination.registry, options);
   return options;
 }

@@ -1,7 +1,7 @@
 // The options of commands that send an image's blobs to a registry (push, copy): --jobs,
-// --chunk-size, --max-request-size, --io, --no-clobber, --compress, --compress-level, --json, -q
-// and the destination's
-// registry options, registered once here and turned into engine::PushOptions in one place.
+// --chunk-size, --max-request-size, --io, --no-clobber, --compress, --compress-level, --no-cache,
+// --json, -q and the destination's registry options, registered once here and turned into
+// engine::PushOptions in one place.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -24,6 +24,7 @@ struct PushFlags {
   bool no_clobber = false;
   std::string compress = "gzip";
   std::optional<int> compress_level;
+  bool no_cache = false;
   bool json = false;
   bool quiet = false;
 };

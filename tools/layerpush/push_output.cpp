@@ -84,7 +84,8 @@ void PushOutput::blob_done(std::size_t index, const engine::BlobReport& report) 
     nlohmann::ordered_json doc{{"type", "blob"},       {"role", report.role},
                                {"digest", report.digest}, {"bytes", report.size},
                                {"action", words_for(report.action).json},
-                               {"seconds", report.seconds}, {"retries", report.retries}};
+                               {"seconds", report.seconds}, {"retries", report.retries},
+                               {"digest_cached", report.digest_cached}};
     std::printf("%s\n", doc.dump().c_str());
     std::fflush(stdout);
     return;
@@ -139,7 +140,7 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
     for (const auto& b : report.blobs)
       doc["blobs"].push_back({{"digest", b.digest}, {"size", b.size}, {"role", b.role},
                               {"action", words_for(b.action).json}, {"seconds", b.seconds},
-                              {"retries", b.retries}});
+                              {"retries", b.retries}, {"digest_cached", b.digest_cached}});
     std::printf("%s\n", doc.dump().c_str());
     return;
   }

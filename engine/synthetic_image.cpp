@@ -1,4 +1,4 @@
-#include "tools/layerpush/bench_image.h"
+#include "engine/synthetic_image.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,28 +11,28 @@
 #include "hashing/sha256.h"
 #include "io/range_reader.h"
 
-namespace layerpush::cli {
+namespace layerpush::engine {
 namespace {
 
 // The digest of a synthetic layer; the reader is never used (no file is read).
-hashing::Digest synthetic_digest(const engine::BlobRecipe& recipe, io::RangeReader& reader) {
+hashing::Digest synthetic_digest(const BlobRecipe& recipe, io::RangeReader& reader) {
   auto produced =
-      engine::produce_blob(recipe, reader, [](std::span<const std::byte>) { return true; });
+      produce_blob(recipe, reader, [](std::span<const std::byte>) { return true; });
   return produced->digest;  // never stops early: the sink always takes more
 }
 
 }  // namespace
 
-engine::Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int threads) {
-  engine::Image image;
+Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int threads) {
+  Image image;
   image.source = "synthetic:" + std::to_string(seed);
-  image.manifest_media_type = engine::media_type::kDockerManifest;
+  image.manifest_media_type = media_type::kDockerManifest;
   image.blobs.resize(static_cast<std::size_t>(blobs) + 1);
   for (int i = 1; i <= blobs; ++i) {
     auto& layer = image.blobs[static_cast<std::size_t>(i)];
     layer.role = "layer " + std::to_string(i);
     layer.media_type = "application/vnd.docker.image.rootfs.diff.tar";
-    layer.recipe = engine::synthetic_recipe(seed + static_cast<std::uint64_t>(i), size);
+    layer.recipe = synthetic_recipe(seed + static_cast<std::uint64_t>(i), size);
     layer.size = size;
   }
   std::atomic<std::size_t> next{1};
@@ -55,7 +55,7 @@ engine::Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size,
   auto bytes = std::make_shared<const std::string>(config.dump());
   auto& blob = image.blobs[0];
   blob.role = "config";
-  blob.media_type = engine::media_type::kDockerConfig;
+  blob.media_type = media_type::kDockerConfig;
   blob.recipe.inline_bytes = bytes;
   blob.recipe.length = bytes->size();
   blob.digest = hashing::sha256_of(*bytes);
@@ -63,4 +63,4 @@ engine::Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size,
   return image;
 }
 
-}  // namespace layerpush::cli
+}  // namespace layerpush::engine

@@ -1,0 +1,104 @@
+// compress_block: a block's bytes depend on the block alone, neither on what the same thread
+// compressed before (the libraries keep tables in a buffer each thread reuses) nor on the bytes
+// after it in memory (look-ahead).
+#include "engine/block_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace layerpush::engine {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Text-like bytes: words from a small vocabulary with numbers, so matches abound at every
+// distance, as in a layer's files.
+Bytes text_block(std::size_t n, unsigned seed) {
+  static const char* kWords[] = {"layer ", "push ", "registry ", "blob\n", "manifest ", "digest ",
+                                 "#include <", "return ", "std::vector", "0x1f8b"};
+  std::mt19937 rng(seed);
+  Bytes out;
+  while (out.size() < n) {
+    const std::string word = std::string(kWords[rng() % 10]) + std::to_string(rng() % 5000);
+    out.insert(out.end(), word.begin(), word.end());
+  }
+  out.resize(n);
+  return out;
+}
+
+Bytes random_block(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  Bytes out(n);
+  for (auto& b : out) b = static_cast<std::uint8_t>(rng());
+  return out;
+}
+
+// Compresses `before` blocks and then `block` on a thread of its own; returns the last result.
+Bytes on_fresh_thread(Compression algorithm, int level, const std::vector<Bytes>& before,
+                      const Bytes& block, bool last) {
+  Bytes out;
+  std::thread([&] {
+    for (const auto& b : before) compress_block(algorithm, level, b, false);
+    out = compress_block(algorithm, level, block, last);
+  }).join();
+  return out;
+}
+
+TEST(BlockCodecTest, ABlocksBytesDoNotDependOnTheBlocksCompressedBeforeOnItsThread) {
+  const std::size_t kBlock = 1 << 20;
+  const Bytes block = text_block(kBlock, 7);
+  const std::vector<std::vector<Bytes>> histories = {
+      {text_block(kBlock, 1)},
+      {text_block(kBlock, 2), random_block(kBlock, 3)},
+      {text_block(kBlock / 3, 4), text_block(kBlock, 5), text_block(1000, 6)},
+      {block},
+  };
+  struct Setting {
+    Compression algorithm;
+    int level;
+  };
+  for (const Setting s : {Setting{Compression::kGzip, 0}, Setting{Compression::kGzip, 1},
+                          Setting{Compression::kGzip, 2}, Setting{Compression::kGzip, 3},
+                          Setting{Compression::kZstd, 3}}) {
+    for (const bool last : {false, true}) {
+      const Bytes alone = on_fresh_thread(s.algorithm, s.level, {}, block, last);
+      for (std::size_t h = 0; h < histories.size(); ++h)
+        EXPECT_EQ(on_fresh_thread(s.algorithm, s.level, histories[h], block, last), alone)
+            << compression_name(s.algorithm) << " level " << s.level << (last ? " last" : "")
+            << ", after history " << h;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace layerpush::engine
+
+namespace layerpush::engine {
+namespace {
+
+// The bytes after a block in memory are not the block's: whatever they hold must not change its
+// encoding (a compressor's look-ahead may read past the end of its input).
+TEST(BlockCodecTest, TheBytesAfterABlockInMemoryDoNotChangeIt) {
+  const std::size_t kBlock = 1 << 20;
+  const Bytes block = text_block(kBlock, 9);
+  for (const auto algorithm : {Compression::kGzip, Compression::kZstd}) {
+    for (const int level : {1, 3}) {
+      std::vector<Bytes> results;
+      for (const std::uint8_t filler : {0x00, 0xff, 0x20, 0x61}) {
+        Bytes padded = block;
+        padded.resize(kBlock + 4096, filler);
+        results.push_back(compress_block(algorithm, level, std::span(padded).first(kBlock), false));
+      }
+      for (std::size_t i = 1; i < results.size(); ++i)
+        EXPECT_EQ(results[i], results[0]) << compression_name(algorithm) << " level " << level
+                                           << ", filler " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace layerpush::engine
