@@ -6,7 +6,6 @@
 #include "engine/file_bytes.h"
 #include "engine/json_fields.h"
 #include "engine/reference.h"
-#include "hashing/sha256.h"
 #include "io/file.h"
 #include "io/tar_index.h"
 
@@ -107,14 +106,7 @@ Image load_docker_archive(const std::string& path, const std::optional<std::stri
     if (auto colon = tag.rfind(':'); colon != std::string::npos && tag.find('/', colon) == std::string::npos)
       image.source_tag = tag.substr(colon + 1);
   }
-  ImageBlob config_blob;
-  config_blob.role = "config";
-  config_blob.media_type = media_type::kDockerConfig;
-  config_blob.recipe.inline_bytes = config;
-  config_blob.recipe.length = config->size();
-  config_blob.digest = hashing::sha256_of(*config);
-  config_blob.size = config->size();
-  image.blobs.push_back(std::move(config_blob));
+  image.blobs.push_back(inline_config_blob(config));
 
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (!layers[i].is_string() || !diff_ids[i].is_string())

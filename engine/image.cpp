@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "hashing/sha256.h"
+
 namespace layerpush::engine {
 namespace {
 nlohmann::ordered_json descriptor(const ImageBlob& blob) {
@@ -24,6 +26,17 @@ std::string build_docker_manifest(const Image& image) {
     manifest["layers"].push_back(descriptor(image.blobs[i]));
   // Docker indents its manifests with three spaces; any bytes would do, the digest covers them.
   return manifest.dump(3);
+}
+
+ImageBlob inline_config_blob(std::shared_ptr<const std::string> bytes) {
+  ImageBlob blob;
+  blob.role = "config";
+  blob.media_type = media_type::kDockerConfig;
+  blob.recipe.length = bytes->size();
+  blob.digest = hashing::sha256_of(*bytes);
+  blob.size = bytes->size();
+  blob.recipe.inline_bytes = std::move(bytes);
+  return blob;
 }
 
 }  // namespace layerpush::engine

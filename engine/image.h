@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,5 +65,8 @@ struct Image {
 // manifest of the same shape when manifest_media_type is kOciManifest (zstd layers). Every
 // blob's digest and size must be known.
 std::string build_docker_manifest(const Image& image);
+
+// A Docker image config held in memory (`bytes`, exact), as the "config" blob of an image.
+ImageBlob inline_config_blob(std::shared_ptr<const std::string> bytes);
 
 }  // namespace layerpush::engine

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "engine/synthetic_blob.h"
-#include "hashing/sha256.h"
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
@@ -52,14 +51,7 @@ Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int thr
       {"rootfs", {{"type", "layers"}, {"diff_ids", nlohmann::json::array()}}}};
   for (std::size_t i = 1; i < image.blobs.size(); ++i)
     config["rootfs"]["diff_ids"].push_back(image.blobs[i].digest->str());
-  auto bytes = std::make_shared<const std::string>(config.dump());
-  auto& blob = image.blobs[0];
-  blob.role = "config";
-  blob.media_type = media_type::kDockerConfig;
-  blob.recipe.inline_bytes = bytes;
-  blob.recipe.length = bytes->size();
-  blob.digest = hashing::sha256_of(*bytes);
-  blob.size = bytes->size();
+  image.blobs[0] = inline_config_blob(std::make_shared<const std::string>(config.dump()));
   return image;
 }
 
