@@ -4,8 +4,9 @@
 // thread. The corpus is real files from /usr/include and /usr/share read at start (headers,
 // text, scripts, data; files already compressed left out), 8 MiB by default
 // (LAYERPUSH_BENCH_CORPUS_MIB), or the first bytes of LAYERPUSH_BENCH_CORPUS_FILE (a tar of /usr
-// trees, binaries included, is closer to a real layer than text alone). "ratio" is compressed/input; bytes_per_second is input speed.
-// The row BM_Engine is what --compress gzip|zstd runs (block_codec.h), for comparison.
+// trees, binaries included, is closer to a real layer than text alone). "ratio" is
+// compressed/input; bytes_per_second is input speed. The row BM_Engine is what --compress gzip|zstd
+// runs (block_codec.h), for comparison.
 //
 // Run: build-io/bench/compression_bench [--benchmark_filter=Igzip]
 // Compare the ratio with `gzip -6` (zlib's level 6; Go's compress/gzip default, which skopeo and

@@ -23,8 +23,8 @@
 #include "engine/image.h"
 #include "engine/push.h"
 #include "engine/registry_session.h"
-#include "hashing/sha256.h"
 #include "engine/synthetic_image.h"
+#include "hashing/sha256.h"
 #include "tools/sink/sink_server.h"
 
 namespace layerpush {

@@ -84,8 +84,9 @@ void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& 
       // client's CPU to the network path that `layerpush bench` measures.
       PipeWriter writer(*pipe);
       produce_checked(*pipe, expected, writer, [&]() -> std::optional<ProducedBlob> {
-        if (!generate_synthetic(recipe.seed, recipe.length,
-                                [&](std::span<const std::byte> bytes) { return writer.copy(bytes); }))
+        if (!generate_synthetic(recipe.seed, recipe.length, [&](std::span<const std::byte> bytes) {
+              return writer.copy(bytes);
+            }))
           return std::nullopt;
         return ProducedBlob{expected.digest, recipe.length, expected.digest};
       });

@@ -66,13 +66,15 @@ asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
   auto compress_and_hash = [recipe, backend] {
     // Compressed bytes are kept for the upload, so each layer is compressed once; if no
     // temporary file can be had, or the disk fills, they are made again when sent.
-    const bool compresses = recipe.encoding == Encoding::kGzip || recipe.encoding == Encoding::kZstd;
+    const bool compresses =
+        recipe.encoding == Encoding::kGzip || recipe.encoding == Encoding::kZstd;
     std::shared_ptr<SpillFile> spill = compresses ? SpillFile::create() : nullptr;
     try {
-      auto produced = produce_blob(recipe, thread_reader(backend), [&](std::span<const std::byte> piece) {
-        if (spill && !spill->append(piece)) spill.reset();
-        return true;
-      });
+      auto produced =
+          produce_blob(recipe, thread_reader(backend), [&](std::span<const std::byte> piece) {
+            if (spill && !spill->append(piece)) spill.reset();
+            return true;
+          });
       return std::pair(produced, produced ? spill : nullptr);
     } catch (const std::system_error& e) {
       throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
@@ -89,7 +91,8 @@ asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
   blob.digest = produced->digest;
   blob.size = produced->size;
   if (cache && identity)
-    cache->remember(blob.recipe, *identity, {produced->digest, produced->size, produced->raw_digest});
+    cache->remember(blob.recipe, *identity,
+                    {produced->digest, produced->size, produced->raw_digest});
   if (spill) {
     BlobRecipe stored;
     stored.path = spill->path();

@@ -50,7 +50,8 @@ std::vector<std::uint8_t> deflate_block(int level, std::span<const std::uint8_t>
     if (done && s.avail_out > 0) break;
     if (s.avail_out == 0) out.resize(out.size() * 2);
   }
-  return std::vector<std::uint8_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(produced));
+  return std::vector<std::uint8_t>(out.begin(),
+                                   out.begin() + static_cast<std::ptrdiff_t>(produced));
 }
 
 std::vector<std::uint8_t> zstd_frame(int level, std::span<const std::uint8_t> input) {

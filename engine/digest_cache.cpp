@@ -60,13 +60,12 @@ Record encode(const DigestCache::Identity& id, const CachedDigests& d) {
   return r;
 }
 
-bool intact(const unsigned char* r) {
-  return get_u64(r + kChecked) == XXH3_64bits(r, kChecked);
-}
+bool intact(const unsigned char* r) { return get_u64(r + kChecked) == XXH3_64bits(r, kChecked); }
 
 // Every field that changes when the bytes may have: a rewrite in place moves mtime and ctime, a
 // replacement moves the inode; plus what was made of the range.
-std::optional<DigestCache::Identity> identity_from(const struct stat& st, const BlobRecipe& recipe) {
+std::optional<DigestCache::Identity> identity_from(const struct stat& st,
+                                                   const BlobRecipe& recipe) {
   const std::uint64_t fields[] = {
       static_cast<std::uint64_t>(st.st_dev),
       static_cast<std::uint64_t>(st.st_ino),
@@ -121,8 +120,8 @@ void DigestCache::load() {
     }
     const Identity id{get_u64(r), get_u64(r + 8)};
     if (!entries_.contains(id)) order_.push_back(id);
-    entries_.insert_or_assign(id, CachedDigests{get_digest(r + 16), get_u64(r + 48),
-                                                get_digest(r + 56)});
+    entries_.insert_or_assign(
+        id, CachedDigests{get_digest(r + 16), get_u64(r + 48), get_digest(r + 56)});
   }
   if (damaged) {
     // One bad record casts doubt on its neighbours: start again rather than guess.

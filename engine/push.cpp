@@ -63,9 +63,16 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // Loaded only when some layer's digest is not known up front (a docker-archive's).
   std::optional<DigestCache> digest_cache;
   if (std::any_of(image.blobs.begin(), image.blobs.end(), [](const auto& b) { return !b.digest; }))
-    digest_cache.emplace(options.digest_cache ? *options.digest_cache : DigestCache::default_file());
-  PushContext context{ioc.get_executor(), workers, client,  options,
-                      backend, observer, journal, options.mount_from,
+    digest_cache.emplace(options.digest_cache ? *options.digest_cache
+                                              : DigestCache::default_file());
+  PushContext context{ioc.get_executor(),
+                      workers,
+                      client,
+                      options,
+                      backend,
+                      observer,
+                      journal,
+                      options.mount_from,
                       digest_cache ? &*digest_cache : nullptr};
 
   PushReport report;
@@ -84,7 +91,8 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // accepted that manifest only with every blob in. Where the manifest is known up front (OCI
   // layouts), the first lane HEADs it before its first blob while the other lanes check theirs,
   // so a cold push waits one round trip more on one lane only, and a re-push stops there
-  // (bench/perf_targets.sh section 5: 23 requests through a 50 ms proxy became about 7).
+  // (bench/perf_targets.sh section 5: a re-push through a 50 ms proxy went from 23 requests
+  // to 6).
   bool already_there = false;
   auto check_manifest = [&]() -> asio::awaitable<void> {
     try {

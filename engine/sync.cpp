@@ -391,8 +391,15 @@ asio::awaitable<BlobReport> SyncRun::transfer(std::size_t t, Repository& reposit
     co_return BlobReport{blob.role, digest, *blob.size, action, seconds, 0};
   }
   const auto& destination = destinations_.at(repository.registry);
-  PushContext context{ioc_.get_executor(), workers_, *repository.client, destination.push,
-                      backend_, nullptr, journal_, std::nullopt, nullptr};
+  PushContext context{ioc_.get_executor(),
+                      workers_,
+                      *repository.client,
+                      destination.push,
+                      backend_,
+                      nullptr,
+                      journal_,
+                      std::nullopt,
+                      nullptr};
   if (!task.upload) context.mount_from = scheduled.home;
   auto report = co_await push_blob(context, blob, 0);
   if (state_) state_->record_blob(repository.name, digest);

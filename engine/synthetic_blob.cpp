@@ -33,7 +33,8 @@ bool generate_synthetic(std::uint64_t seed, std::uint64_t length,
     if (first) {
       words = base;
     } else {
-      std::uint64_t mix[4] = {next_word(state), next_word(state), next_word(state), next_word(state)};
+      std::uint64_t mix[4] = {next_word(state), next_word(state), next_word(state),
+                              next_word(state)};
       for (std::size_t i = 0; i < words.size(); i += 4)
         for (std::size_t j = 0; j < 4; ++j) words[i + j] = base[i + j] ^ mix[j];
     }

@@ -1,8 +1,8 @@
 // Synthetic blobs for `layerpush bench`: LENGTH incompressible bytes made from a 64-bit seed by
-// a fast PRNG (splitmix64, one piece of it varied by XOR after the first), so a benchmark pushes data that no disk holds
-// and that no registry can have seen (a fresh seed per repetition). The same seed always gives
-// the same bytes, which is what lets the digest be found in a first pass and the bytes made
-// again for the upload. Pure functions, safe from any thread.
+// a fast PRNG (splitmix64, one piece of it varied by XOR after the first), so a benchmark pushes
+// data that no disk holds and that no registry can have seen (a fresh seed per repetition). The
+// same seed always gives the same bytes, which is what lets the digest be found in a first pass and
+// the bytes made again for the upload. Pure functions, safe from any thread.
 #pragma once
 
 #include <cstdint>

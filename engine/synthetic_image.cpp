@@ -15,8 +15,7 @@ namespace {
 
 // The digest of a synthetic layer; the reader is never used (no file is read).
 hashing::Digest synthetic_digest(const BlobRecipe& recipe, io::RangeReader& reader) {
-  auto produced =
-      produce_blob(recipe, reader, [](std::span<const std::byte>) { return true; });
+  auto produced = produce_blob(recipe, reader, [](std::span<const std::byte>) { return true; });
   return produced->digest;  // never stops early: the sink always takes more
 }
 

@@ -43,10 +43,11 @@ class DigestCacheTest : public PushTest {
   // (layers, tar headers, the spill file; sockets are read with other calls).
   std::uint64_t pread_bytes_of_push(const std::string& tag, nlohmann::json* summary) {
     const std::string log = dir("strace-" + tag + ".log");
-    auto r = run_command({"strace", "-f", "-qq", "-e", "trace=pread64", "-e", "signal=none", "-o", log,
-                          built_program("layerpush").string(), "push", "--json", "--io", "pread",
-                          "docker-archive:" + archive_, dest("e2e/cached:" + tag)},
-                         std::nullopt, {"XDG_STATE_HOME=" + dir("state"), "XDG_CACHE_HOME=" + dir("cache")});
+    auto r = run_command({"strace", "-f", "-qq", "-e", "trace=pread64", "-e", "signal=none", "-o",
+                          log, built_program("layerpush").string(), "push", "--json", "--io",
+                          "pread", "docker-archive:" + archive_, dest("e2e/cached:" + tag)},
+                         std::nullopt,
+                         {"XDG_STATE_HOME=" + dir("state"), "XDG_CACHE_HOME=" + dir("cache")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     *summary = summary_of(r.out);
     std::ifstream in(log);

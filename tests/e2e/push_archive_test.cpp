@@ -46,7 +46,8 @@ TEST_F(PushArchiveTest, RePushSendsNoBlobBytesAndCompressesToTheSameDigests) {
   auto first = push_json({"docker-archive:" + dir("saved.tar"), dest("e2e/saved:1.0")});
   registry_->forget_requests();
   // Without the digest cache, so the layers really are compressed again.
-  auto second = push_json({"docker-archive:" + dir("saved.tar"), dest("e2e/saved:1.0"), "--no-cache"});
+  auto second =
+      push_json({"docker-archive:" + dir("saved.tar"), dest("e2e/saved:1.0"), "--no-cache"});
   EXPECT_EQ(second["manifest_digest"], first["manifest_digest"]);
   EXPECT_EQ(second["bytes_uploaded"], 0);
   EXPECT_EQ(blob_uploads_seen(), 0) << registry_->log_text();

@@ -18,8 +18,8 @@ using Bytes = std::vector<std::uint8_t>;
 // Text-like bytes: words from a small vocabulary with numbers, so matches abound at every
 // distance, as in a layer's files.
 Bytes text_block(std::size_t n, unsigned seed) {
-  static const char* kWords[] = {"layer ", "push ", "registry ", "blob\n", "manifest ", "digest ",
-                                 "#include <", "return ", "std::vector", "0x1f8b"};
+  static const char* kWords[] = {"layer ",  "push ",      "registry ", "blob\n",      "manifest ",
+                                 "digest ", "#include <", "return ",   "std::vector", "0x1f8b"};
   std::mt19937 rng(seed);
   Bytes out;
   while (out.size() < n) {
@@ -94,8 +94,8 @@ TEST(BlockCodecTest, TheBytesAfterABlockInMemoryDoNotChangeIt) {
         results.push_back(compress_block(algorithm, level, std::span(padded).first(kBlock), false));
       }
       for (std::size_t i = 1; i < results.size(); ++i)
-        EXPECT_EQ(results[i], results[0]) << compression_name(algorithm) << " level " << level
-                                           << ", filler " << i;
+        EXPECT_EQ(results[i], results[0])
+            << compression_name(algorithm) << " level " << level << ", filler " << i;
     }
   }
 }

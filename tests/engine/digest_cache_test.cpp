@@ -14,7 +14,8 @@ namespace layerpush::engine {
 namespace {
 
 CachedDigests digests_for(const std::string& seed) {
-  return {hashing::sha256_of("sent " + seed), seed.size() * 1000, hashing::sha256_of("raw " + seed)};
+  return {hashing::sha256_of("sent " + seed), seed.size() * 1000,
+          hashing::sha256_of("raw " + seed)};
 }
 
 class DigestCacheTest : public ::testing::Test {
@@ -31,7 +32,8 @@ class DigestCacheTest : public ::testing::Test {
     std::ofstream(archive_, std::ios::binary | std::ios::trunc) << bytes;
   }
 
-  BlobRecipe layer(std::uint64_t offset = 0, Encoding encoding = Encoding::kGzip, int level = 1) const {
+  BlobRecipe layer(std::uint64_t offset = 0, Encoding encoding = Encoding::kGzip,
+                   int level = 1) const {
     BlobRecipe r;
     r.path = archive_.string();
     r.offset = offset;
@@ -42,7 +44,8 @@ class DigestCacheTest : public ::testing::Test {
   }
 
   // Remembers `recipe` in a cache on `file_` the way a push does.
-  void remember(const BlobRecipe& recipe, const CachedDigests& d, std::size_t max = DigestCache::kMaxEntries) {
+  void remember(const BlobRecipe& recipe, const CachedDigests& d,
+                std::size_t max = DigestCache::kMaxEntries) {
     DigestCache cache(file_, max);
     const auto id = DigestCache::identity_of(recipe);
     ASSERT_TRUE(id);
@@ -164,8 +167,10 @@ TEST(DigestCacheFileTest, FollowsXdgCacheHome) {
   const std::string restore = saved ? saved : "";
   ::setenv("XDG_CACHE_HOME", "/cachehome", 1);
   EXPECT_EQ(DigestCache::default_file(), "/cachehome/layerpush/digests");
-  if (saved) ::setenv("XDG_CACHE_HOME", restore.c_str(), 1);
-  else ::unsetenv("XDG_CACHE_HOME");
+  if (saved)
+    ::setenv("XDG_CACHE_HOME", restore.c_str(), 1);
+  else
+    ::unsetenv("XDG_CACHE_HOME");
 }
 
 }  // namespace

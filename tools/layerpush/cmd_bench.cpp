@@ -71,10 +71,10 @@ RunResult run_once(Bench& bench, int jobs, std::uint64_t chunk_size) {
   const int n = bench.runs++;
   const bool synthetic = bench.plan.image.empty();
   const auto threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  engine::Image image =
-      synthetic ? engine::synthetic_image(bench.base_seed + std::uint64_t(n) * (bench.plan.blobs + 1),
-                                  bench.plan.blobs, bench.plan.blob_size, threads)
-                : engine::load_source(bench.plan.image);
+  engine::Image image = synthetic ? engine::synthetic_image(
+                                        bench.base_seed + std::uint64_t(n) * (bench.plan.blobs + 1),
+                                        bench.plan.blobs, bench.plan.blob_size, threads)
+                                  : engine::load_source(bench.plan.image);
   std::optional<sink::SinkServer> sink;
   std::set<pid_t> sink_threads;
   if (!bench.plan.target) {

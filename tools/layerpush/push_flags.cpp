@@ -48,7 +48,8 @@ void add_push_flags(CLI::App& command, PushFlags& flags) {
   command.add_flag("--no-cache", flags.no_cache,
                    "Neither use nor update the digest cache of compressed layers (by default "
                    "$XDG_CACHE_HOME/layerpush/digests): read and compress every layer again");
-  command.add_flag("--json", flags.json, "Print JSON lines on stdout: one per blob as it ends, then a summary");
+  command.add_flag("--json", flags.json,
+                   "Print JSON lines on stdout: one per blob as it ends, then a summary");
   command.add_flag("-q,--quiet", flags.quiet, "Print only the manifest digest");
 }
 

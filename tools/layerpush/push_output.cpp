@@ -81,10 +81,13 @@ void PushOutput::blob_done(std::size_t index, const engine::BlobReport& report) 
   line.state = words_for(report.action).done;
   if (mode_ == OutputMode::kJson) {
     // One line per blob as it ends, flushed, so a job tailing the output sees progress.
-    nlohmann::ordered_json doc{{"type", "blob"},       {"role", report.role},
-                               {"digest", report.digest}, {"bytes", report.size},
+    nlohmann::ordered_json doc{{"type", "blob"},
+                               {"role", report.role},
+                               {"digest", report.digest},
+                               {"bytes", report.size},
                                {"action", words_for(report.action).json},
-                               {"seconds", report.seconds}, {"retries", report.retries},
+                               {"seconds", report.seconds},
+                               {"retries", report.retries},
                                {"digest_cached", report.digest_cached}};
     std::printf("%s\n", doc.dump().c_str());
     std::fflush(stdout);
@@ -138,9 +141,13 @@ void PushOutput::finish(const engine::PushReport& report, const std::string& sho
     doc["io_backend"] = report.io_backend;
     doc["blobs"] = nlohmann::ordered_json::array();
     for (const auto& b : report.blobs)
-      doc["blobs"].push_back({{"digest", b.digest}, {"size", b.size}, {"role", b.role},
-                              {"action", words_for(b.action).json}, {"seconds", b.seconds},
-                              {"retries", b.retries}, {"digest_cached", b.digest_cached}});
+      doc["blobs"].push_back({{"digest", b.digest},
+                              {"size", b.size},
+                              {"role", b.role},
+                              {"action", words_for(b.action).json},
+                              {"seconds", b.seconds},
+                              {"retries", b.retries},
+                              {"digest_cached", b.digest_cached}});
     std::printf("%s\n", doc.dump().c_str());
     return;
   }
