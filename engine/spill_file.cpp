@@ -17,7 +17,10 @@ std::shared_ptr<SpillFile> SpillFile::create() {
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) return nullptr;
   ::unlink(name.data());
-  return std::shared_ptr<SpillFile>(new SpillFile(fd));
+  auto file = std::shared_ptr<SpillFile>(new SpillFile(fd));
+  // Readers open it again through /proc; without /proc (some chroots) there is no spilling.
+  if (::access(file->path().c_str(), R_OK) != 0) return nullptr;
+  return file;
 }
 
 SpillFile::~SpillFile() { ::close(fd_); }
