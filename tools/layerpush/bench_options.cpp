@@ -3,6 +3,7 @@
 #include "engine/byte_size.h"
 #include "engine/error.h"
 #include "engine/sweep_list.h"
+#include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {
 using engine::Error;
@@ -47,10 +48,7 @@ BenchPlan to_bench_plan(const BenchFlags& flags) {
     throw Error(ErrorKind::kUsage, "--blob-size \"" + flags.blob_size +
                                        "\" is not a size from 1 to 64G such as 256K or 16M");
   plan.blob_size = *size;
-  if (flags.blobs < 1 || flags.blobs > 10000)
-    throw Error(ErrorKind::kUsage,
-                "--blobs is " + std::to_string(flags.blobs) + "; it must be 1 to 10000");
-  plan.blobs = flags.blobs;
+  plan.blobs = checked_int("--blobs", flags.blobs, 1, 10000);
   auto jobs = engine::parse_int_list(flags.jobs, 1, 256);
   if (!jobs)
     throw Error(ErrorKind::kUsage, "--jobs \"" + flags.jobs +
@@ -62,14 +60,8 @@ BenchPlan to_bench_plan(const BenchFlags& flags) {
     throw Error(ErrorKind::kUsage, "--chunk-size \"" + flags.chunk_sizes +
                                        "\" is not a list of different sizes such as 0,16M");
   plan.chunk_sizes = *chunks;
-  if (flags.repeat < 1 || flags.repeat > 1000)
-    throw Error(ErrorKind::kUsage,
-                "--repeat is " + std::to_string(flags.repeat) + "; it must be 1 to 1000");
-  plan.repeat = flags.repeat;
-  if (flags.sink_threads < 1 || flags.sink_threads > 256)
-    throw Error(ErrorKind::kUsage, "--sink-threads is " + std::to_string(flags.sink_threads) +
-                                       "; it must be 1 to 256");
-  plan.sink_threads = flags.sink_threads;
+  plan.repeat = checked_int("--repeat", flags.repeat, 1, 1000);
+  plan.sink_threads = checked_int("--sink-threads", flags.sink_threads, 1, 256);
   plan.json = flags.json;
   plan.report = flags.report;
   if (!plan.report.empty() && !plan.report.ends_with(".svg") && !plan.report.ends_with(".html"))

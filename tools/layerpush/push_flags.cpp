@@ -2,6 +2,7 @@
 
 #include "engine/byte_size.h"
 #include "engine/error.h"
+#include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {
 using engine::Error;
@@ -74,11 +75,7 @@ engine::PushOptions to_push_options(const PushFlags& flags, const engine::Refere
   return options;
 }
 
-int checked_jobs(int jobs) {
-  if (jobs < 1 || jobs > 256)
-    throw Error(ErrorKind::kUsage, "--jobs is " + std::to_string(jobs) + "; it must be 1 to 256");
-  return jobs;
-}
+int checked_jobs(int jobs) { return checked_int("--jobs", jobs, 1, 256); }
 
 std::optional<io::Backend> checked_io(const std::string& text) {
   if (text.empty()) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/error.h"
+#include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {
 using engine::Error;
@@ -24,10 +25,7 @@ void add_retry_flags(CLI::App& command, RetryFlags& flags, const std::string& pr
 void apply_retry_flags(const RetryFlags& flags, engine::RetrySettings& retry,
                        engine::Timeouts& timeouts) {
   const std::string p = "--" + flags.prefix;
-  if (flags.retries < 0 || flags.retries > 100)
-    throw Error(ErrorKind::kUsage,
-                p + "retries is " + std::to_string(flags.retries) + "; it must be 0 to 100");
-  retry.max_retries = flags.retries;
+  retry.max_retries = checked_int(p + "retries", flags.retries, 0, 100);
   if (flags.timeout_s < 1 || flags.timeout_s > 3600)
     throw Error(ErrorKind::kUsage, p + "timeout is " + std::to_string(flags.timeout_s) +
                                        "; it must be 1 to 3600 seconds");
