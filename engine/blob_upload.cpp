@@ -51,16 +51,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
   if (blob.digest) co_return false;
   auto* cache = context.digest_cache;
-  if (cache) {
+  const auto identity = cache ? DigestCache::identity_of(blob.recipe) : std::nullopt;
+  if (identity) {
     // A remembered answer whose diff_id the config no longer names is not this layer's.
-    const auto known = cache->find(blob.recipe);
+    const auto known = cache->find(*identity);
     if (known && (!blob.expected_raw_digest || known->raw_digest == *blob.expected_raw_digest)) {
       blob.digest = known->digest;
       blob.size = known->size;
       co_return true;
     }
   }
-  const auto identity = DigestCache::identity_of(blob.recipe);
   const auto backend = context.backend;
   const BlobRecipe recipe = blob.recipe;
   auto compress_and_hash = [recipe, backend] {
@@ -90,7 +90,7 @@ asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
                                          produced->raw_digest.str());
   blob.digest = produced->digest;
   blob.size = produced->size;
-  if (cache && identity)
+  if (identity)
     cache->remember(blob.recipe, *identity,
                     {produced->digest, produced->size, produced->raw_digest});
   if (spill) {

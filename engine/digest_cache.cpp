@@ -150,11 +150,8 @@ std::optional<DigestCache::Identity> DigestCache::identity_of(const BlobRecipe& 
   return identity_from(st, recipe);
 }
 
-std::optional<CachedDigests> DigestCache::find(const BlobRecipe& recipe) const {
-  if (file_.empty()) return std::nullopt;
-  const auto id = identity_of(recipe);
-  if (!id) return std::nullopt;
-  const auto it = entries_.find(*id);
+std::optional<CachedDigests> DigestCache::find(const Identity& identity) const {
+  const auto it = entries_.find(identity);
   if (it == entries_.end()) return std::nullopt;
   return it->second;
 }

@@ -40,18 +40,18 @@ class DigestCache {
   // Loads `file` (missing: empty). A damaged file is removed and the cache starts empty.
   explicit DigestCache(std::filesystem::path file, std::size_t max_entries = kMaxEntries);
 
-  // Only recipes that read a range of a local file have an identity; others are never cached.
-  // What the file as it is now produced before, or nullopt.
-  std::optional<CachedDigests> find(const BlobRecipe& recipe) const;
-
-  // The identity of the recipe's file now, to pass to remember() once the bytes have been read:
-  // taken before reading, so a file changed while it was read is not remembered. nullopt for a
-  // recipe that is not a local file's range, or a file changed in the last kSettledAfter.
+  // The identity of the recipe's file now: looked up with find(), and passed to remember() once
+  // the bytes have been read (taken before reading, so a file changed while it was read is not
+  // remembered). nullopt for a recipe that is not a local file's range (only those are cached),
+  // or a file changed in the last kSettledAfter.
   struct Identity {
     std::uint64_t high = 0, low = 0;
     friend bool operator==(const Identity&, const Identity&) = default;
   };
   static std::optional<Identity> identity_of(const BlobRecipe& recipe);
+
+  // What the file with this identity produced before, or nullopt.
+  std::optional<CachedDigests> find(const Identity& identity) const;
 
   // Records `digests` under `before` if the file still has that identity. Failing to write the
   // file is not an error: the cache is an optimisation.

@@ -18,6 +18,12 @@ CachedDigests digests_for(const std::string& seed) {
           hashing::sha256_of("raw " + seed)};
 }
 
+// A lookup as a push makes it: the file's identity now, then the cache.
+std::optional<CachedDigests> lookup(const DigestCache& cache, const BlobRecipe& recipe) {
+  const auto id = DigestCache::identity_of(recipe);
+  return id ? cache.find(*id) : std::nullopt;
+}
+
 class DigestCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,10 +66,10 @@ class DigestCacheTest : public ::testing::Test {
 };
 
 TEST_F(DigestCacheTest, ANewProcessFindsWhatAnEarlierOneLearnt) {
-  EXPECT_EQ(DigestCache(file_).find(layer()), std::nullopt);
+  EXPECT_EQ(lookup(DigestCache(file_), layer()), std::nullopt);
   remember(layer(), digests_for("a"));
   DigestCache again(file_);
-  const auto found = again.find(layer());
+  const auto found = lookup(again, layer());
   ASSERT_TRUE(found);
   EXPECT_EQ(found->digest, digests_for("a").digest);
   EXPECT_EQ(found->size, 1000u);
@@ -73,17 +79,17 @@ TEST_F(DigestCacheTest, ANewProcessFindsWhatAnEarlierOneLearnt) {
 TEST_F(DigestCacheTest, AnotherRangeEncodingOrLevelIsAnotherEntry) {
   remember(layer(), digests_for("a"));
   DigestCache cache(file_);
-  EXPECT_TRUE(cache.find(layer()));
-  EXPECT_EQ(cache.find(layer(512)), std::nullopt);
-  EXPECT_EQ(cache.find(layer(0, Encoding::kZstd, 1)), std::nullopt);
-  EXPECT_EQ(cache.find(layer(0, Encoding::kGzip, 2)), std::nullopt);
+  EXPECT_TRUE(lookup(cache, layer()));
+  EXPECT_EQ(lookup(cache, layer(512)), std::nullopt);
+  EXPECT_EQ(lookup(cache, layer(0, Encoding::kZstd, 1)), std::nullopt);
+  EXPECT_EQ(lookup(cache, layer(0, Encoding::kGzip, 2)), std::nullopt);
 }
 
 TEST_F(DigestCacheTest, AFileWrittenAgainIsAMissEvenWithTheSameBytesAndSize) {
   remember(layer(), digests_for("a"));
   write_archive("archive bytes");  // same size and bytes; ctime (and the inode's times) move on
   settle();
-  EXPECT_EQ(DigestCache(file_).find(layer()), std::nullopt);
+  EXPECT_EQ(lookup(DigestCache(file_), layer()), std::nullopt);
 }
 
 TEST_F(DigestCacheTest, AFileReplacedByRenameIsAMiss) {
@@ -92,7 +98,7 @@ TEST_F(DigestCacheTest, AFileReplacedByRenameIsAMiss) {
   std::filesystem::copy_file(archive_, copy);
   std::filesystem::rename(copy, archive_);
   settle();
-  EXPECT_EQ(DigestCache(file_).find(layer()), std::nullopt);
+  EXPECT_EQ(lookup(DigestCache(file_), layer()), std::nullopt);
 }
 
 TEST_F(DigestCacheTest, WhatChangedWhileItWasReadIsNotRemembered) {
@@ -115,10 +121,10 @@ TEST_F(DigestCacheTest, ADamagedRecordDropsTheWholeFileAndItIsRebuilt) {
   }
   DigestCache broken(file_);
   EXPECT_EQ(broken.size(), 0u);
-  EXPECT_EQ(broken.find(layer()), std::nullopt) << "an intact neighbour is not trusted either";
+  EXPECT_EQ(lookup(broken, layer()), std::nullopt) << "an intact neighbour is not trusted either";
   EXPECT_FALSE(std::filesystem::exists(file_));
   remember(layer(), digests_for("c"));
-  EXPECT_EQ(DigestCache(file_).find(layer())->digest, digests_for("c").digest);
+  EXPECT_EQ(lookup(DigestCache(file_), layer())->digest, digests_for("c").digest);
 }
 
 TEST_F(DigestCacheTest, ATornRecordOrAForeignFileIsNotTrusted) {
@@ -134,8 +140,8 @@ TEST_F(DigestCacheTest, StaysBoundedKeepingTheNewest) {
   DigestCache cache(file_, 4);
   EXPECT_LE(cache.size(), 4u);
   EXPECT_LE(file_size(), 16u + 4 * 96);
-  EXPECT_TRUE(cache.find(layer(8 * 512))) << "the newest entry survives trimming";
-  EXPECT_EQ(cache.find(layer(0)), std::nullopt) << "the oldest is gone";
+  EXPECT_TRUE(lookup(cache, layer(8 * 512))) << "the newest entry survives trimming";
+  EXPECT_EQ(lookup(cache, layer(0)), std::nullopt) << "the oldest is gone";
 }
 
 TEST_F(DigestCacheTest, AFileJustChangedHasNoIdentityYet) {
@@ -150,7 +156,7 @@ TEST_F(DigestCacheTest, NoFileMeansNoCache) {
   const auto id = DigestCache::identity_of(layer());
   ASSERT_TRUE(id);
   none.remember(layer(), *id, digests_for("a"));
-  EXPECT_EQ(none.find(layer()), std::nullopt);
+  EXPECT_EQ(lookup(none, layer()), std::nullopt);
 }
 
 TEST_F(DigestCacheTest, OnlyFileRangesHaveAnIdentity) {
