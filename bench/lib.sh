@@ -48,10 +48,13 @@ YAML
   return 1
 }
 
-bench_registry_stop() {
-  kill "$REGISTRY_PID" 2>/dev/null || true  # already stopped after its run
-  wait "$REGISTRY_PID" 2>/dev/null || true
+# bench_stop PID: stops a server started here and waits for it; one already stopped is fine.
+bench_stop() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
+
+bench_registry_stop() { bench_stop "$REGISTRY_PID"; }
 
 # skopeo remembers where it has seen blobs and would mount them from earlier runs instead of
 # uploading: the figures would lie.
@@ -85,8 +88,7 @@ bench_median() {
 # trap: a failed run must not leave servers behind). Stopped ones are skipped quietly.
 bench_stop_all() {
   local pid
-  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${BENCH_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${BENCH_PIDS[@]}"; do bench_stop "$pid"; done
 }
 
 # bench_proxy_start FAULTPROXY UPSTREAM DIR LATENCY_MS: starts layerpush-faultproxy on a free
@@ -113,10 +115,7 @@ bench_proxy_start() {
   return 1
 }
 
-bench_proxy_stop() {
-  kill "$PROXY_PID" 2>/dev/null || true
-  wait "$PROXY_PID" 2>/dev/null || true
-}
+bench_proxy_stop() { bench_stop "$PROXY_PID"; }
 
 # bench_layer_bytes REGISTRY REPO TAG: the sum of the layer blob sizes the pushed manifest lists
 # (what the registry stores for the image's layers), Docker schema 2 or OCI.

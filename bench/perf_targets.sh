@@ -391,7 +391,7 @@ section6() {
       bench_registry_stop; rm -rf "$work/reg"
     done
   done
-  kill "$source_pid" 2>/dev/null || true; wait "$source_pid" 2>/dev/null || true
+  bench_stop "$source_pid"
   rm -rf "$work/source"
   printf "   %3s | %-30s | %-30s\n" N "layerpush wall, s/image, RSS" "skopeo wall, s/image, RSS"
   for n in 1 4 16; do

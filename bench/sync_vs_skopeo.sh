@@ -22,12 +22,11 @@ bin="$top/build/tools"
 [ -x "$bin/layerpush" ] || "$top/tools/build"
 
 work="$(mktemp -d /tmp/layerpush-bench.XXXXXX)"
-SOURCE_PID=
-trap 'bench_registry_stop; [ -n "$SOURCE_PID" ] && kill "$SOURCE_PID" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'bench_stop_all; rm -rf "$work"' EXIT  # both registries
 
 # The source registry lives for the whole script; each run gets a fresh destination.
 bench_registry_start "$work/source"
-SOURCE=$REGISTRY SOURCE_PID=$REGISTRY_PID
+SOURCE=$REGISTRY
 export XDG_STATE_HOME="$work/state"  # layerpush's checkpoints and upload journal
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
