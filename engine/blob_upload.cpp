@@ -48,19 +48,25 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+bool recall_digest(PushContext& context, ImageBlob& blob) {
+  auto* cache = context.digest_cache;
+  if (blob.digest || !cache) return false;
+  const auto identity = DigestCache::identity_of(blob.recipe);
+  if (!identity) return false;
+  // A remembered answer whose diff_id the config no longer names is not this layer's.
+  const auto known = cache->find(*identity);
+  if (!known || (blob.expected_raw_digest && known->raw_digest != *blob.expected_raw_digest))
+    return false;
+  blob.digest = known->digest;
+  blob.size = known->size;
+  return true;
+}
+
 asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
   if (blob.digest) co_return false;
+  if (recall_digest(context, blob)) co_return true;
   auto* cache = context.digest_cache;
   const auto identity = cache ? DigestCache::identity_of(blob.recipe) : std::nullopt;
-  if (identity) {
-    // A remembered answer whose diff_id the config no longer names is not this layer's.
-    const auto known = cache->find(*identity);
-    if (known && (!blob.expected_raw_digest || known->raw_digest == *blob.expected_raw_digest)) {
-      blob.digest = known->digest;
-      blob.size = known->size;
-      co_return true;
-    }
-  }
   const auto backend = context.backend;
   const BlobRecipe recipe = blob.recipe;
   auto compress_and_hash = [recipe, backend] {
@@ -104,14 +110,24 @@ asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
 }
 
 asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,
-                                      std::size_t index) {
+                                      std::size_t index, LaneSessions* lane) {
   const auto start = std::chrono::steady_clock::now();
   auto& client = context.client;
   BlobReport report{blob.role, blob.digest->str(), *blob.size, BlobAction::kExists, 0};
-  const bool exists = co_await client.blob_exists(*blob.digest);
-  report.head_seconds = seconds_since(start);
+  const auto* presence = context.presence;
+  std::optional<bool> known;
+  if (presence && index < presence->blobs.size()) known = presence->blobs[index];
+  bool exists = false;
+  if (known) {
+    exists = *known;
+    report.head_seconds = presence->seconds;  // how long the pipelined check took to answer
+  } else {
+    exists = co_await client.blob_exists(*blob.digest);
+    report.head_seconds = seconds_since(start);
+  }
   const auto upload_start = std::chrono::steady_clock::now();
   if (exists) {
+    if (lane && lane->for_this) co_await client.cancel_upload(*std::exchange(lane->for_this, {}));
     context.journal.forget(client.where(), *blob.digest);  // finished by an earlier run, if any
     report.seconds = seconds_since(start);
     co_return report;
@@ -126,7 +142,9 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     }
     mount_session = mount.session;
   }
-  // A session the refused mount opened is used as it is; a second POST would leave it dangling.
+  // A session the refused mount opened, or the previous blob's PUT opened for this one, is used
+  // as it is; a second POST would leave it dangling.
+  if (lane && lane->for_this) mount_session = std::exchange(lane->for_this, std::nullopt);
   UploadCursor cursor;
   if (mount_session) {
     cursor.location = *mount_session;
@@ -143,7 +161,7 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
     std::optional<Error> failure;
     std::optional<Url> redirect;
     try {
-      co_await send_rest(context, blob, index, cursor, retries);
+      co_await send_rest(context, blob, index, cursor, retries, lane ? &lane->for_next : nullptr);
       break;
     } catch (const Redirected& r) {
       redirect = r.to();
@@ -152,6 +170,13 @@ asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blo
       failure = e;
     }
     const std::uint64_t refused_length = cursor.sending;
+    if (lane) {
+      // The next blob's session waits while this one is retried: closed now, so the registry
+      // never holds more sessions open than there are lanes. The next blob opens its own.
+      lane->for_next.wanted = false;
+      if (auto opened = std::exchange(lane->for_next.opened, std::nullopt))
+        co_await client.cancel_upload(*opened);
+    }
     const Recovery recovery = failure->recovery();
     bool may_retry = failure->kind() != ErrorKind::kCancelled && recovery != Recovery::kNone;
     if (redirect)

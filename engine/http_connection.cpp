@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -83,6 +84,26 @@ asio::awaitable<void> HttpConnection::write(http::request<http::string_body>& re
   } catch (const boost::system::system_error& e) {
     reusable_ = false;
     fail_transport(origin_, "sending a request to", e);
+  }
+}
+
+asio::awaitable<void> HttpConnection::write_all(
+    std::span<http::request<http::string_body>> requests) {
+  std::string wire;
+  for (const auto& request : requests) {
+    std::ostringstream serialized;
+    serialized << request;
+    wire += serialized.str();
+  }
+  try {
+    tcp().expires_after(timeouts_.io);
+    if (secure_)
+      co_await asio::async_write(*secure_, asio::buffer(wire), use_awaitable);
+    else
+      co_await asio::async_write(*plain_, asio::buffer(wire), use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    reusable_ = false;
+    fail_transport(origin_, "sending requests to", e);
   }
 }
 

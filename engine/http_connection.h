@@ -42,6 +42,9 @@ class HttpConnection {
 
   // Sends a whole request (header and body).
   asio::awaitable<void> write(http::request<http::string_body>& request);
+  // Sends several whole requests in one write, to be answered in order (HTTP/1.1 pipelining):
+  // they leave together, as few packets as their bytes need, instead of one write each.
+  asio::awaitable<void> write_all(std::span<http::request<http::string_body>> requests);
   // Sends only the header of a request whose body follows through write_body().
   asio::awaitable<void> write_header(http::request_serializer<http::buffer_body>& serializer);
   // Sends one piece of the body; `last` ends it (and, for chunked encoding, writes the last chunk).

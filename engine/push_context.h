@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/digest_cache.h"
 #include "engine/push.h"
@@ -15,6 +16,12 @@
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
+
+// What one pipelined check (RegistryClient::check_presence) learned before the lanes started.
+struct KnownPresence {
+  std::vector<std::optional<bool>> blobs;  // per image blob index; nullopt: not asked or no answer
+  double seconds = 0;                      // how long the check took
+};
 
 struct PushContext {
   boost::asio::any_io_executor network;
@@ -30,6 +37,8 @@ struct PushContext {
   // Digests of layers compressed on the fly, from earlier pushes; null when not used (--no-cache,
   // or nothing to compress).
   DigestCache* digest_cache = nullptr;
+  // Blobs known to be in or missing already, so their lane sends no HEAD; null in a sync.
+  const KnownPresence* presence = nullptr;
 };
 
 }  // namespace layerpush::engine

@@ -55,11 +55,16 @@ std::string what_was_refused(const std::optional<Credentials>& credentials, bool
 }  // namespace
 
 asio::awaitable<void> RegistryClient::authenticate(
-    const std::optional<Credentials>& credentials) {
+    const std::optional<Credentials>& credentials, const Response* ping) {
   Url url = base_;
   url.target = "/v2/";
-  auto ping = request(http::verb::get, url);
-  auto response = co_await send(ping, url);
+  Response response;
+  if (ping && (ping->result() == http::status::ok || ping->result() == http::status::unauthorized)) {
+    response = *ping;
+  } else {
+    auto ask = request(http::verb::get, url);
+    response = co_await send(ask, url);
+  }
   if (response.result() == http::status::ok) co_return;
   const std::string host = base_.origin.host_header();
   if (response.result() != http::status::unauthorized)

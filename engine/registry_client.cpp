@@ -129,9 +129,13 @@ asio::awaitable<Url> RegistryClient::start_upload() {
   auto response = co_await send(post, url);
   if (response.result() != http::status::accepted)
     refuse("starting a blob upload to " + where(), response);
+  co_return accept_session(url, response);
+}
+
+Url RegistryClient::accept_session(const Url& url, const Response& response) {
   if (auto minimum = header_number(response, "OCI-Chunk-Min-Length"))
     min_chunk_ = std::max(min_chunk_, *minimum);
-  co_return location_of(url, response, "starting a blob upload to " + where());
+  return location_of(url, response, "starting a blob upload to " + where());
 }
 
 asio::awaitable<std::optional<RegistryClient::UploadStatus>> RegistryClient::upload_status(
@@ -154,12 +158,13 @@ asio::awaitable<std::optional<RegistryClient::UploadStatus>> RegistryClient::upl
 asio::awaitable<void> RegistryClient::put_whole_blob(const Url& location,
                                                      const hashing::Digest& digest,
                                                      std::uint64_t size, BodyReader& body,
-                                                     const SentCallback& sent) {
+                                                     const SentCallback& sent,
+                                                     SessionAhead* ahead) {
   Url url = location;
   url.target = with_digest(location.target, digest.str());
   http::request<http::buffer_body> put;
   prepare(put, url, http::verb::put);
-  auto response = co_await send_body(put, url, size, body, sent);
+  auto response = co_await send_body(put, url, size, body, sent, ahead);
   co_await body.expect_end();
   const std::string what = "uploading blob " + digest.str() + " to " + where();
   // 201 is the spec's answer; some registries answer 200, 202 or 204 for the same success.
@@ -206,7 +211,7 @@ asio::awaitable<void> RegistryClient::finish_upload(const Url& location,
 asio::awaitable<void> RegistryClient::cancel_upload(const Url& location) {
   try {
     auto del = request(http::verb::delete_, location);
-    co_await send(del, location, Target::kRegistryEvenIfCancelled);
+    co_await send(del, location, Target::kBestEffort);
   } catch (const Error&) {
     // Best effort: an abandoned session expires on the registry by itself.
   }

@@ -44,6 +44,14 @@ class Redirected : public Error {
   Url to_;
 };
 
+// A POST for another blob's upload session, sent on the same connection right behind a blob's
+// PUT (pipelined): the registry handles it once that PUT is done, so the sessions it holds open
+// never outnumber the connections, and the next blob does not wait a round trip for its own.
+struct SessionAhead {
+  bool wanted = false;
+  std::optional<Url> opened;  // set when the registry opened it
+};
+
 class RegistryClient {
  public:
   // `base` is the registry's root URL; `repository` e.g. "team/app" (empty: a login check).
@@ -55,9 +63,29 @@ class RegistryClient {
   // repository:NAME:pull,push from the challenge's realm (renewed before it expires and when the
   // registry answers 401 part way). Throws engine::Error(kRegistry) when credentials are needed
   // but missing or refused; messages never hold a secret.
-  asio::awaitable<void> authenticate(const std::optional<Credentials>& credentials);
+  // `ping`, when given, is an answer to GET /v2/ already in hand (check_presence's), used
+  // instead of asking again if it is a 200 or a 401.
+  asio::awaitable<void> authenticate(const std::optional<Credentials>& credentials,
+                                     const Response* ping = nullptr);
 
   asio::awaitable<bool> blob_exists(const hashing::Digest& digest);
+  // What the registry holds of an image, asked in one round trip: a HEAD per blob and, when
+  // `manifest_reference` is given, one for the manifest it names, pipelined on up to
+  // `connections` connections (HTTP/1.1 sends them back to back; the registry answers each
+  // connection's in order). Only an optimisation:
+  // an entry is nullopt where no plain answer came (the connection closed part way, a token
+  // ran out, any status but 200 and 404), and the caller asks that one again on its own.
+  // With `ping`, a GET /v2/ goes first, for authenticate(): before it, the registry's answers
+  // count only if the GET's is a 200 (no authentication wanted).
+  struct Presence {
+    std::optional<Response> ping;
+    std::vector<std::optional<bool>> blobs;  // in the order of `digests`
+    bool manifest_answered = false;
+    std::optional<hashing::Digest> manifest;  // what the reference names; nullopt: nothing
+  };
+  asio::awaitable<Presence> check_presence(const std::vector<hashing::Digest>& digests,
+                                           const std::optional<std::string>& manifest_reference,
+                                           std::size_t connections, bool ping = false);
   // POST /v2/NAME/blobs/uploads/; returns the upload session's Location.
   asio::awaitable<Url> start_upload();
   // Where an upload session stands: GET LOCATION answers 204 with the newest Location and a
@@ -70,10 +98,11 @@ class RegistryClient {
   };
   asio::awaitable<std::optional<UploadStatus>> upload_status(const Url& location,
                                                              std::uint64_t acked);
-  // Sends the whole blob in one PUT LOCATION&digest=D with Content-Length.
+  // Sends the whole blob in one PUT LOCATION&digest=D with Content-Length, and when `ahead`
+  // wants one, the POST of the next session behind it.
   asio::awaitable<void> put_whole_blob(const Url& location, const hashing::Digest& digest,
                                        std::uint64_t size, BodyReader& body,
-                                       const SentCallback& sent);
+                                       const SentCallback& sent, SessionAhead* ahead = nullptr);
   // Sends bytes [offset, offset+length) as one PATCH with Content-Range; returns the new Location.
   asio::awaitable<Url> patch_chunk(const Url& location, std::uint64_t offset, std::uint64_t length,
                                    BodyReader& body, const SentCallback& sent);
@@ -155,7 +184,9 @@ class RegistryClient {
   std::string where() const;  // "HOST/REPO" for messages
 
  private:
-  enum class Target { kRegistry, kRegistryEvenIfCancelled, kTokenServer };
+  // kBestEffort: to the registry even once the push is cancelled, and once only: no retry, no
+  // new token for a 401 (distribution refuses every DELETE to tokens without admin rights).
+  enum class Target { kRegistry, kBestEffort, kTokenServer };
   Url api(const std::string& path_under_repository) const;
   // Requests are built by the caller as named objects: GCC 12 coroutines mishandle temporaries
   // bound to reference parameters of an awaited call.
@@ -171,12 +202,25 @@ class RegistryClient {
   // Sends a request without a streamed body, with retries, redirects and token renewal.
   asio::awaitable<Response> send(http::request<http::string_body>& request, Url url,
                                  Target target = Target::kRegistry);
+  // Sends requests without bodies back to back on one connection, then reads their answers in
+  // order (registry_pipeline.cpp). One attempt, no retries: an unanswered request is nullopt.
+  asio::awaitable<std::vector<std::optional<Response>>> send_pipelined(
+      std::vector<http::request<http::string_body>>& requests);
+  // check_presence()'s work on one connection: the blobs `which` names, and the manifest.
+  asio::awaitable<void> check_some(const std::vector<hashing::Digest>& digests,
+                                   std::vector<std::size_t> which,
+                                   const std::optional<std::string>& manifest_reference,
+                                   bool ping, Presence& presence);
   // One attempt, on a fresh connection once more if a pooled one turns out to be closed.
   asio::awaitable<Response> send_once(http::request<http::string_body>& request, const Url& url);
-  // Sends a request whose `length`-byte body is streamed from `body`. One attempt.
+  // Sends a request whose `length`-byte body is streamed from `body`. One attempt. With an
+  // `ahead` that wants one, a POST for a new session follows on the same connection.
   asio::awaitable<Response> send_body(http::request<http::buffer_body>& request, const Url& url,
                                       std::uint64_t length, BodyReader& body,
-                                      const SentCallback& sent);
+                                      const SentCallback& sent, SessionAhead* ahead = nullptr);
+  // The session a POST blobs/uploads/ answer opened (its Location), noting the registry's
+  // smallest chunk; `url` is the POST's.
+  Url accept_session(const Url& url, const Response& response);
   // Turns the answer to a body request into an Error with the Recovery that may help.
   void check_body_response(const Url& url, const Response& response,
                            std::initializer_list<unsigned> accepted, std::string_view what) const;

@@ -40,7 +40,7 @@ asio::awaitable<Response> RegistryClient::send(http::request<http::string_body>&
   int redirects = 0;
   bool renewed = false;
   for (;;) {
-    if (cancelled_ && target != Target::kRegistryEvenIfCancelled)
+    if (cancelled_ && target != Target::kBestEffort)
       throw Error(ErrorKind::kCancelled, "push cancelled");
     int generation = 0;
     if (target != Target::kTokenServer) {
@@ -55,9 +55,10 @@ asio::awaitable<Response> RegistryClient::send(http::request<http::string_body>&
     try {
       response = co_await send_once(request, url);
     } catch (const Error& e) {
-      if (e.recovery() != Recovery::kRetry) throw;
+      if (e.recovery() != Recovery::kRetry || target == Target::kBestEffort) throw;
       failure = e;
     }
+    if (target == Target::kBestEffort) co_return std::move(*response);
     std::optional<std::chrono::milliseconds> retry_after;
     if (response) {
       const unsigned status = response->result_int();
@@ -113,7 +114,8 @@ asio::awaitable<Response> RegistryClient::send_once(http::request<http::string_b
 
 asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_body>& request,
                                                     const Url& url, std::uint64_t length,
-                                                    BodyReader& body, const SentCallback& sent) {
+                                                    BodyReader& body, const SentCallback& sent,
+                                                    SessionAhead* ahead) {
   if (cancelled_) throw Error(ErrorKind::kCancelled, "push cancelled");
   co_await renew_token_if_due();
   authorize(request, url);
@@ -153,7 +155,26 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
       co_await connection.write_body(serializer, request, piece, remaining == 0);
     if (sent && count > 0) sent(count);
   } while (remaining > 0);
+  // Only on the registry's own origin: a session opened elsewhere would not be this repository's.
+  std::optional<http::request<http::string_body>> post;
+  if (ahead && ahead->wanted && url.origin == base_.origin) {
+    const Url uploads = api("blobs/uploads/");
+    post = this->request(http::verb::post, uploads);
+    authorize(*post, uploads);
+    post->prepare_payload();
+    ++requests_;
+    co_await connection.write(*post);
+  }
   auto response = co_await connection.read(false);
+  if (post && connection.reusable()) {
+    try {
+      auto opened = co_await connection.read(false);
+      if (opened.result() == http::status::accepted)
+        ahead->opened = accept_session(api("blobs/uploads/"), opened);
+    } catch (const Error&) {
+      // Only an optimisation: the next blob opens its session itself.
+    }
+  }
   pool_.release(std::move(lease.connection));
   co_return response;
 }

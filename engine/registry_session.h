@@ -23,8 +23,12 @@ class RegistrySession {
   RegistrySession& operator=(const RegistrySession&) = delete;
 
   // Loads the credentials (which may run a docker-credential helper) and authenticates: one
-  // GET /v2/, two with a login. Throws engine::Error.
-  void authenticate();
+  // GET /v2/, two with a login; none when `ping` is an answer to it already. Throws
+  // engine::Error.
+  void authenticate(const Response* ping = nullptr);
+  // The credentials for the registry: the options', else the docker config's (which may run a
+  // docker-credential helper). Loaded on first use, once.
+  const std::optional<Credentials>& credentials();
 
   // Runs `body` (a coroutine lambda) on io() until it and everything it started finish;
   // rethrows what it threw.
@@ -44,6 +48,7 @@ class RegistrySession {
  private:
   std::string registry_;
   const RegistryOptions& options_;
+  std::optional<std::optional<Credentials>> credentials_;  // outer: loaded yet
   boost::asio::io_context ioc_{1};
   ConnectionPool pool_;
   RegistryClient client_;

@@ -34,7 +34,7 @@ std::uint64_t request_size(const PushContext& context) {
 // go out as one PUT, or as PATCHes and a final PUT. The cursor moves with every acknowledged
 // chunk, which also resets the retry count: retries are per request, not per blob.
 asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std::size_t index,
-                                UploadCursor& cursor, int& retries) {
+                                UploadCursor& cursor, int& retries, SessionAhead* ahead) {
   auto& client = context.client;
   const SentCallback sent = [&context, &cursor, index](std::uint64_t n) {
     cursor.body_sent_at = std::chrono::steady_clock::now();
@@ -67,7 +67,7 @@ asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std
     const std::uint64_t piece = request_size(context);
     if (cursor.offset == 0 && context.options.chunk_size == 0 && (piece == 0 || size <= piece)) {
       cursor.sending = size;
-      co_await client.put_whole_blob(cursor.location, *blob.digest, size, body, sent);
+      co_await client.put_whole_blob(cursor.location, *blob.digest, size, body, sent, ahead);
       cursor.sending = 0;
       co_return;
     }

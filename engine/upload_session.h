@@ -26,9 +26,10 @@ struct UploadCursor {
 asio::awaitable<UploadCursor> open_session(PushContext& context, const ImageBlob& blob);
 
 // One attempt at the rest of a blob from cursor.offset; moves the cursor with every
-// acknowledged chunk and then resets `retries`. Throws engine::Error (or Redirected).
+// acknowledged chunk and then resets `retries`. Throws engine::Error (or Redirected). A blob
+// sent whole in one PUT carries `ahead`'s POST behind it, if it wants one.
 asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std::size_t index,
-                                UploadCursor& cursor, int& retries);
+                                UploadCursor& cursor, int& retries, SessionAhead* ahead);
 
 // After a failed attempt: where to go on from, as the registry sees it (a fresh session if it
 // forgot this one).

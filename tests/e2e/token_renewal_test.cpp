@@ -59,15 +59,16 @@ TEST_F(TokenRenewalTest, ConcurrentUploadsShareOneToken) {
 
 TEST_F(TokenRenewalTest, ATokenRefusedPartWayIsRenewedOnceAndTheRequestRepeated) {
   auto image = small_image("e2e/renew:v1");
-  // Once for a request without a body (HEAD), once for an upload body (PUT).
+  // Once for a request without a body (POST), once for an upload body (PUT). (A HEAD of the
+  // pipelined batch refused is only asked again alone: the batch is an optimisation.)
   const json unauthorized = {{"status", 401}, {"headers", {{"WWW-Authenticate", challenge()}}},
                              {"body", R"({"errors":[{"code":"UNAUTHORIZED","message":"token expired"}]})"}};
-  start_proxy(json::array({{{"method", "HEAD"}, {"skip", 1}, {"times", 1}, {"respond", unauthorized}},
+  start_proxy(json::array({{{"method", "POST"}, {"times", 1}, {"respond", unauthorized}},
                            {{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"times", 1}, {"respond", unauthorized}}}));
   auto r = push_with(password_config(), {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(proxy_actions("respond"), 2);
-  EXPECT_EQ(tokens_->tokens_issued(), 3);  // the first, and one per refusal
+  EXPECT_EQ(tokens_->tokens_issued(), 3) << proxy_->log_text();  // the first, and one per refusal
   expect_intact("e2e/renew:v1", image);
 }
 

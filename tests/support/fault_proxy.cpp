@@ -46,6 +46,8 @@ std::vector<ProxiedRequest> parse_log(const std::string& text) {
     const auto j = nlohmann::json::parse(line);
     ProxiedRequest r;
     r.listener = j.at("listener");
+    r.connection = j.at("connection");
+    r.pipelined = j.at("pipelined");
     r.method = j.at("method");
     r.target = j.at("target");
     r.status = optional_int(j.at("status"));

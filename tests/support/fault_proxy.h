@@ -21,6 +21,8 @@ namespace layerpush::testing {
 // One line of the proxy's request log, written when the exchange ended.
 struct ProxiedRequest {
   int listener = 0;  // 0, or 1 for the second listener
+  int connection = 0;  // the client connection it came on, numbered in accept order
+  bool pipelined = false;  // sent before the answer to the request ahead of it on its connection
   std::string method;
   std::string target;
   std::optional<int> status;  // unset when no response went out (reset, client gone)
@@ -37,7 +39,7 @@ class FaultProxy {
  public:
   struct Options {
     bool second_listener = false;  // a second port, the target of "redirect" rules
-    int latency_ms = 0;            // delay before every request
+    int latency_ms = 0;            // every request waits this long after arriving
   };
   // Starts the proxy in front of `upstream_host_port` ("127.0.0.1:PORT") and waits for its port
   // file. Throws std::runtime_error with the proxy's stderr if it is not up within 10 s (bad

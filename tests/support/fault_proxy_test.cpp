@@ -1,11 +1,15 @@
 // layerpush-faultproxy in front of a real docker-registry, driven by curl: plain forwarding
 // (streamed bodies, keep-alive, Location kept on the proxy), respond, reset_after_bytes,
-// stall_ms, --latency-ms, many connections at once, and a log that never holds a credential.
+// stall_ms, --latency-ms (pipelined requests sharing it), many connections at once, and a log
+// that never holds a credential.
 // Redirects and registry quirks are in fault_proxy_quirks_test.cpp.
 #include "tests/support/fault_proxy.h"
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -235,6 +239,42 @@ TEST(FaultProxyTest, StallAndLatencyDelayRequests) {
   EXPECT_EQ(log[0].action, "stall");
   EXPECT_EQ(log[0].status, 200);
   EXPECT_EQ(log[1].action, "respond");
+}
+
+TEST(FaultProxyTest, PipelinedRequestsShareOneLatencyAsOnANetwork) {
+  auto registry = LocalRegistry::start();
+  auto proxy = FaultProxy::start(registry->host(), json::array(), {.latency_ms = 300});
+  // Four requests in one write, the last asking the proxy to close after answering.
+  std::string requests;
+  for (int i = 0; i < 4; ++i)
+    requests += "GET /v2/ HTTP/1.1\r\nHost: x\r\n" +
+                std::string(i == 3 ? "Connection: close\r\n" : "") + "\r\n";
+  const auto host = proxy->host();
+  const auto port = static_cast<std::uint16_t>(std::stoi(host.substr(host.rfind(':') + 1)));
+  boost::asio::io_context context;
+  boost::asio::ip::tcp::socket socket(context);
+  const auto start = std::chrono::steady_clock::now();
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::asio::write(socket, boost::asio::buffer(requests));
+  std::string replies;
+  boost::system::error_code ec;
+  boost::asio::read(socket, boost::asio::dynamic_buffer(replies), ec);  // until the proxy closes
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int answers = 0;
+  for (auto at = replies.find("HTTP/1.1 200"); at != std::string::npos;
+       at = replies.find("HTTP/1.1 200", at + 1))
+    ++answers;
+  EXPECT_EQ(answers, 4) << replies;
+  // They arrived together, so they waited out the latency together: one after another they
+  // would take 1.2 s.
+  EXPECT_GE(seconds, 0.3);
+  EXPECT_LT(seconds, 0.9);
+  auto log = proxy->requests(4);
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_FALSE(log[0].pipelined);
+  for (int i = 1; i < 4; ++i) EXPECT_TRUE(log[i].pipelined) << i;
+  for (const auto& entry : log) EXPECT_EQ(entry.connection, log[0].connection);
 }
 
 TEST(FaultProxyTest, ServesManyConnectionsAtOnce) {

@@ -20,9 +20,10 @@ struct Proxy {
   boost::asio::ip::tcp::endpoint upstream;
   std::string upstream_host;                // "127.0.0.1:PORT", as Location headers carry it
   std::vector<std::string> listener_hosts;  // "127.0.0.1:PORT" of listener 0 and 1
-  std::chrono::milliseconds latency{0};     // added before every request
+  std::chrono::milliseconds latency{0};     // every request waits this long after arriving
   RuleBook rules;
   RequestLog log;
+  int connections = 0;  // accepted so far; numbers them in the log
 };
 
 }  // namespace layerpush::faultproxy

@@ -19,6 +19,8 @@ RequestLog::~RequestLog() { std::fclose(file_); }
 void RequestLog::write(const LogEntry& entry) {
   const Json line = {
       {"listener", entry.listener},
+      {"connection", entry.connection},
+      {"pipelined", entry.pipelined},
       {"method", entry.method},
       {"target", entry.target},
       {"status", entry.status ? Json(*entry.status) : Json()},

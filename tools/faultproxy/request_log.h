@@ -13,6 +13,10 @@ namespace layerpush::faultproxy {
 
 struct LogEntry {
   int listener = 0;
+  int connection = 0;  // the client connection's number, counted from 0 in accept order
+  // The request's header had come in before the exchange ahead of it on its connection ended:
+  // the client sent it without waiting for that answer (HTTP/1.1 pipelining).
+  bool pipelined = false;
   std::string method;
   std::string target;
   std::optional<int> status;  // what the client was sent; unset if no response went out

@@ -75,8 +75,10 @@ asio::awaitable<bool> ProxySession::forward(RequestParser& parser, const Forward
     }
   }
 
+  const bool reads_body = !parser.is_done();
   const Relayed sent = co_await relay_body(client_, client_buffer_, parser, *upstream_, serializer,
                                            plan.reset_after);
+  if (reads_body) client_read_at_ = std::chrono::steady_clock::now();
   entry.body_bytes = sent.bytes;
   if (sent.stopped) {
     entry.action = "reset";
@@ -135,6 +137,7 @@ asio::awaitable<bool> ProxySession::relay_response(RequestParser& parser, const 
   response.keep_alive(keep);
 
   http::response_serializer<http::buffer_body> serializer{response};
+  if (parser.is_done()) note_next_request();
   client_.expires_after(kIoTimeout);
   co_await http::async_write_header(client_, serializer, asio::redirect_error(use_awaitable, ec));
   if (ec) {

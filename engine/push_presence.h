@@ -1,0 +1,25 @@
+// A push's first round trip: GET /v2/ with, pipelined behind it on the connections the push will
+// use, a HEAD for the manifest the tag names and for every blob whose digest is known. Across a
+// real network round trips, not bytes, are what a push of small layers waits for: this one
+// replaces a HEAD per blob in each lane and the GET /v2/ ahead of everything.
+#pragma once
+
+#include "engine/image.h"
+#include "engine/push_context.h"
+#include "engine/reference.h"
+#include "engine/registry_session.h"
+
+namespace layerpush::engine {
+
+struct PushPresence {
+  KnownPresence known;
+  // The tag already names this manifest: the registry accepted it only with every blob in.
+  bool already_there = false;
+};
+
+// Authenticates `session` too (a registry that wants it answers the first batch 401, and the
+// HEADs go again once authorized). `image.manifest_bytes`, if set, is the manifest pushed.
+PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
+                                   const Reference& destination, int jobs);
+
+}  // namespace layerpush::engine
