@@ -14,8 +14,11 @@ namespace {
 // Registry requests carry long queries and bearer tokens of a few KiB.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 // Beast reads at most 64 KiB from the socket at a time (and at least 512 bytes: left at the size
-// a header needed, bodies would arrive 512 bytes per read); a larger piece would sit unused.
-constexpr std::size_t kPieceSize = 64 * 1024;
+// a header needed, bodies would arrive 512 bytes per read).
+constexpr std::size_t kBufferSize = 64 * 1024;
+// Bodies of known length are read straight from the socket into a piece this large: fewer
+// reads than through Beast's buffer, and no copy out of it.
+constexpr std::size_t kPieceSize = 1 << 20;
 // For writing a reply, and for the client to close after we did.
 constexpr auto kReplyTimeout = std::chrono::seconds(60);
 constexpr auto kLingerTime = std::chrono::seconds(2);
@@ -23,7 +26,7 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 
 Connection::Connection(asio::ip::tcp::socket socket, Store& store, RequestLog* log)
     : store_(store), log_(log), stream_(std::move(socket)), piece_(kPieceSize) {
-  buffer_.reserve(kPieceSize);
+  buffer_.reserve(kBufferSize);
 }
 
 asio::awaitable<void> Connection::run() {
@@ -40,6 +43,7 @@ asio::awaitable<void> Connection::run() {
     if (ec) break;  // closed between requests, or not HTTP (a TLS hello): nothing to answer
     bump(store_.counters().requests);
     body_bytes_ = 0;
+    body_read_ = false;
     const auto& request = parser_->get();
     continue_pending_ =
         !parser_->is_done() && boost::iequals(request[http::field::expect], "100-continue");
@@ -91,7 +95,7 @@ asio::awaitable<Reply> Connection::dispatch(const Route& route) {
 
 asio::awaitable<std::uint64_t> Connection::read_body(const PieceSink& sink, bool upload) {
   beast::error_code ec;
-  if (continue_pending_ && !parser_->is_done()) {
+  if (continue_pending_ && !body_done()) {
     continue_pending_ = false;
     http::response<http::empty_body> go_on{http::status::continue_, 11};
     stream_.expires_after(kReplyTimeout);
@@ -105,6 +109,36 @@ asio::awaitable<std::uint64_t> Connection::read_body(const PieceSink& sink, bool
   // streaming): bodies stream without one, and a client stalled mid-body holds only its socket.
   stream_.expires_never();
   std::uint64_t total = 0;
+  auto take = [&](std::span<const std::byte> piece) {
+    sink(piece);
+    total += piece.size();
+    body_bytes_ += piece.size();
+    if (upload) bump(store_.counters().bytes_received, piece.size());
+  };
+  if (const auto length = parser_->content_length(); length && !body_done()) {
+    // What came in with the header first, then straight from the socket; Beast's parser is
+    // left behind, so body_done() answers from here on.
+    std::uint64_t left = *length;
+    const auto buffered = std::min<std::uint64_t>(buffer_.size(), left);
+    if (buffered > 0) {
+      take(std::span(static_cast<const std::byte*>(buffer_.data().data()), buffered));
+      buffer_.consume(buffered);
+      left -= buffered;
+    }
+    while (left > 0) {
+      const std::size_t want = std::min<std::uint64_t>(left, piece_.size());
+      const std::size_t got = co_await stream_.socket().async_read_some(
+          asio::buffer(piece_.data(), want), asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        broken_ = true;
+        co_return total;
+      }
+      take(std::span<const std::byte>(piece_.data(), got));
+      left -= got;
+    }
+    body_read_ = true;
+    co_return total;
+  }
   auto& body = parser_->get().body();
   while (!parser_->is_done()) {
     body.data = piece_.data();
@@ -112,12 +146,7 @@ asio::awaitable<std::uint64_t> Connection::read_body(const PieceSink& sink, bool
     co_await http::async_read(stream_, buffer_, *parser_, asio::redirect_error(use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
     const std::size_t got = piece_.size() - body.size;
-    if (got > 0) {
-      sink(std::span<const std::byte>(piece_.data(), got));
-      total += got;
-      body_bytes_ += got;
-      if (upload) bump(store_.counters().bytes_received, got);
-    }
+    if (got > 0) take(std::span<const std::byte>(piece_.data(), got));
     if (ec) {
       broken_ = true;
       break;
@@ -128,11 +157,11 @@ asio::awaitable<std::uint64_t> Connection::read_body(const PieceSink& sink, bool
 
 asio::awaitable<bool> Connection::send(Reply& reply) {
   bool keep = parser_->keep_alive();
-  if (!parser_->is_done() && continue_pending_) {
+  if (!body_done() && continue_pending_) {
     // The client holds its body back until it hears 100 Continue, which it won't: a final
     // status and closing afterwards is how RFC 9110 (10.1.1) lets a server decline a body.
     keep = false;
-  } else if (!parser_->is_done()) {
+  } else if (!body_done()) {
     co_await read_body([](std::span<const std::byte>) {}, false);
     if (broken_) co_return false;
   }

@@ -60,6 +60,8 @@ class Connection {
   // Answers the request, first reading and dropping any body left unread (or, when the client
   // still waits for 100 Continue, not asking for it and closing). Returns whether to go on.
   boost::asio::awaitable<bool> send(Reply& reply);
+  // The current request's body has been read whole (or it has none).
+  bool body_done() const { return body_read_ || parser_->is_done(); }
   // FIN, then drop what the client still sends for a moment, so our close is no RST that could
   // destroy the reply still on its way.
   boost::asio::awaitable<void> close();
@@ -72,6 +74,7 @@ class Connection {
   bool continue_pending_ = false;  // it has "Expect: 100-continue" and we did not answer yet
   bool broken_ = false;            // its body broke off: the connection is gone
   std::uint64_t body_bytes_ = 0;   // of the current request, read so far
+  bool body_read_ = false;         // read_body() read it past the parser, to its end
   std::vector<std::byte> piece_;
 };
 
