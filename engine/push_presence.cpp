@@ -23,9 +23,10 @@ PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
   const auto asked = std::chrono::steady_clock::now();
   RegistryClient::Presence answer;
   const auto connections = static_cast<std::size_t>(jobs);
-  // With no credentials a push gets through only where no login is wanted: the HEADs go out at
-  // once, behind the GET /v2/ that checks it. With credentials, that GET goes first, alone, so
-  // no request goes out unauthorized for nothing.
+  // Without credentials a push can only get through where no login is wanted: the HEADs go out
+  // at once, behind the GET /v2/ that says so (if it says otherwise they are asked again, once
+  // authenticated). With credentials that GET goes first, alone, and nothing goes out
+  // unauthorized for nothing.
   const bool at_once = !session.credentials();
   if (at_once) {
     session.run([&]() -> asio::awaitable<void> {

@@ -37,7 +37,7 @@ asio::awaitable<std::vector<std::optional<Response>>> RegistryClient::send_pipel
   try {
     lease = co_await pool_.acquire(base_.origin);
   } catch (const Error& e) {
-    // Not reached: the caller asks again one by one, with retries and their messages.
+    // No connection: the caller asks again one by one, with retries and their messages.
     if (e.kind() != ErrorKind::kTransport) throw;
     co_return answers;
   }

@@ -39,7 +39,7 @@ class FaultProxy {
  public:
   struct Options {
     bool second_listener = false;  // a second port, the target of "redirect" rules
-    int latency_ms = 0;            // every request waits this long after arriving
+    int latency_ms = 0;            // every byte from the client arrives this much later
   };
   // Starts the proxy in front of `upstream_host_port` ("127.0.0.1:PORT") and waits for its port
   // file. Throws std::runtime_error with the proxy's stderr if it is not up within 10 s (bad

@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "tools/faultproxy/delay_line.h"
 #include "tools/faultproxy/proxy_session.h"
 
 namespace layerpush::faultproxy {
@@ -19,6 +20,7 @@ namespace {
 // A free coroutine owning its session, rather than a lambda capturing one: GCC 12 mishandles
 // co_spawned lambdas with move-only captures.
 asio::awaitable<void> serve(tcp::socket socket, Proxy& proxy, int listener) {
+  if (proxy.latency.count() > 0) socket = co_await delay_line(std::move(socket), proxy.latency);
   ProxySession session(std::move(socket), proxy, listener);
   co_await session.run();
 }

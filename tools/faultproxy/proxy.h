@@ -20,7 +20,7 @@ struct Proxy {
   boost::asio::ip::tcp::endpoint upstream;
   std::string upstream_host;                // "127.0.0.1:PORT", as Location headers carry it
   std::vector<std::string> listener_hosts;  // "127.0.0.1:PORT" of listener 0 and 1
-  std::chrono::milliseconds latency{0};     // every request waits this long after arriving
+  std::chrono::milliseconds latency{0};     // every byte from the client arrives this much later
   RuleBook rules;
   RequestLog log;
   int connections = 0;  // accepted so far; numbers them in the log

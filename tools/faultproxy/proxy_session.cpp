@@ -6,8 +6,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
-#include <optional>
 #include <vector>
 
 #include "tools/faultproxy/relay.h"
@@ -25,11 +23,6 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds delay) {
   asio::steady_timer timer(co_await asio::this_coro::executor, delay);
-  co_await timer.async_wait(use_awaitable);
-}
-
-asio::awaitable<void> sleep_until(std::chrono::steady_clock::time_point when) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, when);
   co_await timer.async_wait(use_awaitable);
 }
 }  // namespace
@@ -55,15 +48,9 @@ asio::awaitable<void> ProxySession::run() {
     const std::size_t header_bytes = co_await http::async_read_header(
         client_, client_buffer_, parser, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return;  // closed between requests, or not HTTP: nothing to answer or log
-    // A request the client sent before it had its answer to the one ahead (pipelined) arrived
-    // then, not when we got round to reading it: with an earlier read of ours, or while its
-    // bytes waited in the socket behind the request ahead. Both times are upper bounds.
-    const auto now = std::chrono::steady_clock::now();
-    const bool came_earlier = header_bytes <= buffered;
-    request_arrived_ = came_earlier ? client_read_at_ : now;
-    if (next_request_waiting_) request_arrived_ = std::min(request_arrived_, next_request_seen_at_);
-    if (!came_earlier) client_read_at_ = now;
-    pipelined_ = came_earlier || next_request_waiting_;
+    // Sent before the answer to the request ahead went out: read with that one, or waiting in
+    // the socket when its answer went out.
+    pipelined_ = header_bytes <= buffered || next_request_waiting_;
     next_request_waiting_ = false;
     const bool keep = co_await handle(parser);
     if (!keep) break;
@@ -85,9 +72,6 @@ asio::awaitable<bool> ProxySession::handle(RequestParser& parser) {
     entry.range = std::string(range->value());
   continue_pending_ =
       !parser.is_done() && boost::iequals(request[http::field::expect], "100-continue");
-  // Latency counts from the request's arrival, as a network's would: requests a client sent
-  // back to back (pipelined) share one delay instead of queueing one after another.
-  if (proxy_.latency.count() > 0) co_await wait_latency(parser);
 
   const RequestFacts facts{entry.method, entry.target, listener_};
   const auto choice = proxy_.rules.choose(facts);
@@ -109,7 +93,6 @@ asio::awaitable<bool> ProxySession::answer(RequestParser& parser, Reply& reply, 
     keep = false;
   } else if (!parser.is_done()) {
     const Relayed dropped = co_await discard_body(client_, client_buffer_, parser);
-    client_read_at_ = std::chrono::steady_clock::now();
     entry.body_bytes += dropped.bytes;
     if (dropped.read_error) {
       entry.action = "client_closed";
@@ -134,29 +117,9 @@ asio::awaitable<bool> ProxySession::answer(RequestParser& parser, Reply& reply, 
   co_return keep;
 }
 
-asio::awaitable<void> ProxySession::wait_latency(const RequestParser& parser) {
-  const auto release = request_arrived_ + proxy_.latency;
-  // Looks every millisecond for the next request behind this one's body, which a pipelining
-  // client sent at once: it arrived about then, not when the body has been relayed.
-  std::optional<std::uint64_t> body;  // unknown for a chunked one
-  if (parser.is_done())
-    body = 0;
-  else if (auto length = parser.content_length())
-    body = *length;
-  for (auto now = std::chrono::steady_clock::now(); now < release;
-       now = std::chrono::steady_clock::now()) {
-    co_await sleep_until(std::min(release, now + std::chrono::milliseconds(1)));
-    if (body) note_next_request(*body);
-  }
-}
-
-void ProxySession::note_next_request(std::uint64_t body_left) {
-  if (next_request_waiting_) return;
+void ProxySession::note_next_request() {
   beast::error_code ignored;  // a broken socket has nothing waiting
-  const std::uint64_t waiting = client_buffer_.size() + client_.socket().available(ignored);
-  if (waiting <= body_left) return;
-  next_request_waiting_ = true;
-  next_request_seen_at_ = std::chrono::steady_clock::now();
+  if (client_buffer_.size() + client_.socket().available(ignored) > 0) next_request_waiting_ = true;
 }
 
 void ProxySession::reset_client() {

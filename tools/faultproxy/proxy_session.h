@@ -8,7 +8,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -42,11 +41,9 @@ class ProxySession {
 
   boost::asio::awaitable<bool> connect_upstream();
   void close_upstream();
-  // Sleeps out --latency-ms from the request's arrival.
-  boost::asio::awaitable<void> wait_latency(const RequestParser& parser);
-  // Notes whether the client already sent its next request: more bytes wait than the
-  // `body_left` of the current one. Called while it waits, and just before its answer goes out.
-  void note_next_request(std::uint64_t body_left = 0);
+  // Just before an answer goes out, with the request's body read: notes whether the client
+  // already sent its next request.
+  void note_next_request();
   // RST rather than FIN: SO_LINGER 0, then close.
   void reset_client();
   // FIN, then read and drop whatever the client still sends for a moment, so that unread bytes
@@ -66,13 +63,8 @@ class ProxySession {
   const int connection_;  // for the log
   // The current request came before the answer to the one ahead of it went out.
   bool pipelined_ = false;
-  // Bytes of the next request were waiting when an answer went out, seen at that moment.
+  // Bytes of the next request were waiting when an answer went out.
   bool next_request_waiting_ = false;
-  std::chrono::steady_clock::time_point next_request_seen_at_{};
-  // When our last read from the client completed (an upper bound for what it brought in), and
-  // when the current request arrived; --latency-ms counts from there.
-  std::chrono::steady_clock::time_point client_read_at_{};
-  std::chrono::steady_clock::time_point request_arrived_{};
 };
 
 }  // namespace layerpush::faultproxy

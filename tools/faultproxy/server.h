@@ -13,7 +13,7 @@ struct Options {
   std::string rules_file;        // JSON array of rules (rules.h)
   std::string log_file;          // JSON lines, one per request (request_log.h)
   std::string port_file;         // gets "PORT\n" or "PORT SECOND_PORT\n" once listening
-  int latency_ms = 0;            // every request waits this long after arriving
+  int latency_ms = 0;            // every byte from the client arrives this much later
 };
 
 // Returns when stopped by a signal; throws std::exception on bad options or start-up failure.

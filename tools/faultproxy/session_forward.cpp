@@ -75,10 +75,8 @@ asio::awaitable<bool> ProxySession::forward(RequestParser& parser, const Forward
     }
   }
 
-  const bool reads_body = !parser.is_done();
   const Relayed sent = co_await relay_body(client_, client_buffer_, parser, *upstream_, serializer,
                                            plan.reset_after);
-  if (reads_body) client_read_at_ = std::chrono::steady_clock::now();
   entry.body_bytes = sent.bytes;
   if (sent.stopped) {
     entry.action = "reset";
