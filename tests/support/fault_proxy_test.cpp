@@ -192,12 +192,16 @@ TEST(FaultProxyTest, RespondAnswersWithoutTheRegistryUntilItsTimesAreUsed) {
   EXPECT_EQ(registry->count_requests("PATCH", "/v2/"), 0);
 }
 
-TEST(FaultProxyTest, ResetAfterBytesBreaksTheConnectionMidBody) {
+// With a latency the reset reaches the client through the delay line, as the close would.
+class FaultProxyResetTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(FaultProxyResetTest, ResetAfterBytesBreaksTheConnectionMidBody) {
   TempDir dir;
   auto registry = LocalRegistry::start();
   auto proxy = FaultProxy::start(
       registry->host(),
-      json::parse(R"([{"method": "PUT", "times": 1, "reset_after_bytes": 65536}])"));
+      json::parse(R"([{"method": "PUT", "times": 1, "reset_after_bytes": 65536}])"),
+      {.latency_ms = GetParam()});
   const Blob blob = random_blob(dir.path() / "blob", 2 << 20);
   auto broken = put_blob(start_upload(*proxy, "test/reset"), blob);
   // 55: send failure, 56: receive failure; both "Connection reset by peer".
@@ -221,6 +225,8 @@ TEST(FaultProxyTest, ResetAfterBytesBreaksTheConnectionMidBody) {
     if (r.method == "PUT" && r.status == 201) ++completed;
   EXPECT_EQ(completed, 1) << registry->log_text();
 }
+
+INSTANTIATE_TEST_SUITE_P(LatencyMs, FaultProxyResetTest, ::testing::Values(0, 100));
 
 TEST(FaultProxyTest, StallAndLatencyDelayRequests) {
   auto registry = LocalRegistry::start();
