@@ -17,15 +17,18 @@ boost::asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blo
 // The digest cache's half of resolve_digest(): true (and the digest set) on a hit.
 bool recall_digest(PushContext& context, ImageBlob& blob);
 
-// Checks (unless context.presence already knows), and uploads if missing, resuming a journaled session and retrying each request as
-// RetrySettings allow. The blob's digest must be known. When it gives up the error is rethrown;
-// the session is abandoned (DELETE) unless a later run could still resume it.
 // A lane's sessions opened ahead (SessionAhead): the one the previous blob's PUT opened for this
 // blob, and the one this blob's PUT may open for the lane's next.
 struct LaneSessions {
   std::optional<Url> for_this;
   SessionAhead for_next;
 };
+
+// Checks (unless context.presence already knows), and uploads if missing, resuming a journaled
+// session and retrying each request as RetrySettings allow. The blob's digest must be known.
+// When it gives up the error is rethrown; the session is abandoned (DELETE) unless a later run
+// could still resume it. With `lane`, uses the session opened for this blob, and asks for the
+// next one behind this blob's PUT when lane->for_next wants it.
 boost::asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,
                                              std::size_t index, LaneSessions* lane = nullptr);
 

@@ -3,15 +3,14 @@
 #include <openssl/ssl.h>
 #include <sys/sendfile.h>
 
-#include <cerrno>
-#include <cstring>
-#include <sstream>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
 
 #include "engine/error.h"
 

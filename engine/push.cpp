@@ -86,7 +86,8 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   // Digests the cache remembers are known now, so those blobs join the first look below; once
   // every digest is known, a docker-archive's manifest is too.
   std::vector<bool> cached(image.blobs.size());
-  for (std::size_t i = 0; i < image.blobs.size(); ++i) cached[i] = recall_digest(context, image.blobs[i]);
+  for (std::size_t i = 0; i < image.blobs.size(); ++i)
+    cached[i] = recall_digest(context, image.blobs[i]);
   const bool all_known = std::all_of(image.blobs.begin(), image.blobs.end(),
                                      [](const auto& b) { return b.digest.has_value(); });
   if (!image.manifest_bytes && all_known) {

@@ -54,12 +54,13 @@ std::string what_was_refused(const std::optional<Credentials>& credentials, bool
 }
 }  // namespace
 
-asio::awaitable<void> RegistryClient::authenticate(
-    const std::optional<Credentials>& credentials, const Response* ping) {
+asio::awaitable<void> RegistryClient::authenticate(const std::optional<Credentials>& credentials,
+                                                   const Response* ping) {
   Url url = base_;
   url.target = "/v2/";
   Response response;
-  if (ping && (ping->result() == http::status::ok || ping->result() == http::status::unauthorized)) {
+  if (ping &&
+      (ping->result() == http::status::ok || ping->result() == http::status::unauthorized)) {
     response = *ping;
   } else {
     auto ask = request(http::verb::get, url);

@@ -209,8 +209,8 @@ class RegistryClient {
   // check_presence()'s work on one connection: the blobs `which` names, and the manifest.
   asio::awaitable<void> check_some(const std::vector<hashing::Digest>& digests,
                                    std::vector<std::size_t> which,
-                                   const std::optional<std::string>& manifest_reference,
-                                   bool ping, Presence& presence);
+                                   const std::optional<std::string>& manifest_reference, bool ping,
+                                   Presence& presence);
   // One attempt, on a fresh connection once more if a pooled one turns out to be closed.
   asio::awaitable<Response> send_once(http::request<http::string_body>& request, const Url& url);
   // Sends a request whose `length`-byte body is streamed from `body`. One attempt. With an

@@ -58,10 +58,9 @@ asio::awaitable<std::vector<std::optional<Response>>> RegistryClient::send_pipel
   co_return answers;
 }
 
-asio::awaitable<void> RegistryClient::check_some(const std::vector<hashing::Digest>& digests,
-                                                 std::vector<std::size_t> which,
-                                                 const std::optional<std::string>& manifest_reference,
-                                                 bool ping, Presence& presence) {
+asio::awaitable<void> RegistryClient::check_some(
+    const std::vector<hashing::Digest>& digests, std::vector<std::size_t> which,
+    const std::optional<std::string>& manifest_reference, bool ping, Presence& presence) {
   bool manifest_pending = manifest_reference.has_value();
   std::size_t first = 0;
   while (first < which.size() || manifest_pending || ping) {
@@ -120,8 +119,8 @@ asio::awaitable<RegistryClient::Presence> RegistryClient::check_presence(
   const std::optional<std::string> no_manifest;
   for (std::size_t k = 0; k < parts; ++k)
     asio::co_spawn(executor,
-                   check_some(digests, std::move(shares[k]), k == 0 ? manifest_reference : no_manifest,
-                              ping && k == 0, presence),
+                   check_some(digests, std::move(shares[k]),
+                              k == 0 ? manifest_reference : no_manifest, ping && k == 0, presence),
                    [&](std::exception_ptr e) {
                      if (e && !failure) failure = e;
                      if (--running == 0) all_answered.cancel();

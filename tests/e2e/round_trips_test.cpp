@@ -1,9 +1,9 @@
 // Round trips are what a push across a real network waits for. What the registry holds is asked
 // in one pipelined batch before any upload starts: HEADs sent back to back on the connections
 // the push uses anyway, behind the GET /v2/ when no login is configured, each answered once;
-// and each lane's next upload session is opened by a POST sent behind its current PUT. The fault proxy is the witness: it logs which
-// connection each request came on and whether the client sent it before it had the answer to
-// the one ahead of it.
+// and each lane's next upload session is opened by a POST sent behind its current PUT. The fault
+// proxy is the witness: it logs which connection each request came on and whether the client sent
+// it before it had the answer to the one ahead of it.
 #include <set>
 
 #include "tests/e2e/proxy_fixture.h"
@@ -68,9 +68,10 @@ TEST_F(RoundTripsTest, EveryHeadGoesOutInOneBatchBeforeAnyUpload) {
 
 TEST_F(RoundTripsTest, ABlobTheBatchGotNoPlainAnswerForIsAskedAgainAlone) {
   auto image = small_image("e2e/rt:v1", 4, "64K");
-  start_slow_proxy(
-      json::array({{{"method", "HEAD"}, {"path", "/blobs/sha256:"}, {"times", 1},
-                    {"respond", {{"status", 503}}}}}));
+  start_slow_proxy(json::array({{{"method", "HEAD"},
+                                 {"path", "/blobs/sha256:"},
+                                 {"times", 1},
+                                 {"respond", {{"status", 503}}}}}));
   auto r = push_via("e2e/rt:v1", {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(proxy_actions("respond"), 1);
@@ -81,7 +82,9 @@ TEST_F(RoundTripsTest, ABlobTheBatchGotNoPlainAnswerForIsAskedAgainAlone) {
 
 TEST_F(RoundTripsTest, ASessionOpenedBehindAFailedPutIsClosedWhileTheBlobIsRetried) {
   auto image = small_image("e2e/rt:v1", 4, "64K");
-  start_slow_proxy(json::array({{{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"times", 1},
+  start_slow_proxy(json::array({{{"method", "PUT"},
+                                 {"path", "/blobs/uploads/"},
+                                 {"times", 1},
                                  {"respond", {{"status", 503}}}}}));
   auto r = push_via("e2e/rt:v1", {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

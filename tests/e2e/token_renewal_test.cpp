@@ -63,8 +63,9 @@ TEST_F(TokenRenewalTest, ATokenRefusedPartWayIsRenewedOnceAndTheRequestRepeated)
   // pipelined batch refused is only asked again alone: the batch is an optimisation.)
   const json unauthorized = {{"status", 401}, {"headers", {{"WWW-Authenticate", challenge()}}},
                              {"body", R"({"errors":[{"code":"UNAUTHORIZED","message":"token expired"}]})"}};
-  start_proxy(json::array({{{"method", "POST"}, {"times", 1}, {"respond", unauthorized}},
-                           {{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"times", 1}, {"respond", unauthorized}}}));
+  start_proxy(json::array(
+      {{{"method", "POST"}, {"times", 1}, {"respond", unauthorized}},
+       {{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"times", 1}, {"respond", unauthorized}}}));
   auto r = push_with(password_config(), {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(proxy_actions("respond"), 2);

@@ -21,7 +21,7 @@ namespace layerpush::testing {
 // One line of the proxy's request log, written when the exchange ended.
 struct ProxiedRequest {
   int listener = 0;  // 0, or 1 for the second listener
-  int connection = 0;  // the client connection it came on, numbered in accept order
+  int connection = 0;      // the client connection it came on, numbered in accept order
   bool pipelined = false;  // sent before the answer to the request ahead of it on its connection
   std::string method;
   std::string target;

@@ -12,8 +12,8 @@
 
 namespace layerpush::faultproxy {
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -51,7 +51,8 @@ asio::awaitable<void> take_in(std::shared_ptr<Line> line) {
         asio::buffer(bytes), asio::redirect_error(use_awaitable, ec));
     bytes.resize(n);
     const bool end = ec || n == 0;
-    line->queue.push_back({Clock::now() + line->latency, std::move(bytes), ec && ec != asio::error::eof});
+    line->queue.push_back(
+        {Clock::now() + line->latency, std::move(bytes), ec && ec != asio::error::eof});
     line->wake.cancel();
     if (end) co_return;
   }
@@ -71,8 +72,10 @@ asio::awaitable<void> hand_on(std::shared_ptr<Line> line) {
       Piece piece = std::move(line->queue.front());
       line->queue.pop_front();
       if (piece.bytes.empty()) {
-        if (piece.reset) reset(line->near);
-        else line->near.shutdown(tcp::socket::shutdown_send, ec);
+        if (piece.reset)
+          reset(line->near);
+        else
+          line->near.shutdown(tcp::socket::shutdown_send, ec);
         co_return;
       }
       co_await asio::async_write(line->near, asio::buffer(piece.bytes),

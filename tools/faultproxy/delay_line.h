@@ -14,7 +14,7 @@ namespace layerpush::faultproxy {
 // its client: a loopback connection whose far end two coroutines feed, the client's bytes after
 // `latency`, the session's straight back. A close or a reset on either side is passed on, a
 // client's after the bytes it sent before it.
-boost::asio::awaitable<boost::asio::ip::tcp::socket> delay_line(
-    boost::asio::ip::tcp::socket client, std::chrono::milliseconds latency);
+boost::asio::awaitable<boost::asio::ip::tcp::socket> delay_line(boost::asio::ip::tcp::socket client,
+                                                                std::chrono::milliseconds latency);
 
 }  // namespace layerpush::faultproxy

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("--log", options.log_file, "JSON-lines request log (appended)")->required();
   app.add_option("--port-file", options.port_file, "gets the listening port(s) once ready")
       ->required();
-  app.add_option("--latency-ms", options.latency_ms, "delay every byte from the client this long, as a network would")
+  app.add_option("--latency-ms", options.latency_ms,
+                 "delay every byte from the client this long, as a network would")
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   try {

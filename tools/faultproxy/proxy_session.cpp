@@ -28,7 +28,9 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds delay) {
 }  // namespace
 
 ProxySession::ProxySession(asio::ip::tcp::socket client, Proxy& proxy, int listener)
-    : proxy_(proxy), listener_(listener), client_(std::move(client)),
+    : proxy_(proxy),
+      listener_(listener),
+      client_(std::move(client)),
       connection_(proxy.connections++) {
   // Beast reads as much as the buffer has room for (at least 512 bytes, at most 64 KiB): left
   // at the size a header needed, bodies would stream 512 bytes per read and write (a 400 MB
