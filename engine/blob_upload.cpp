@@ -48,25 +48,28 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-bool recall_digest(PushContext& context, ImageBlob& blob) {
+Recalled recall_digest(PushContext& context, ImageBlob& blob) {
   auto* cache = context.digest_cache;
-  if (blob.digest || !cache) return false;
-  const auto identity = DigestCache::identity_of(blob.recipe);
-  if (!identity) return false;
+  if (blob.digest || !cache) return {};
+  Recalled recalled{false, DigestCache::identity_of(blob.recipe)};
+  if (!recalled.identity) return recalled;
   // A remembered answer whose diff_id the config no longer names is not this layer's.
-  const auto known = cache->find(*identity);
+  const auto known = cache->find(*recalled.identity);
   if (!known || (blob.expected_raw_digest && known->raw_digest != *blob.expected_raw_digest))
-    return false;
+    return recalled;
   blob.digest = known->digest;
   blob.size = known->size;
-  return true;
+  return {true, std::nullopt};
 }
 
-asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
-  if (blob.digest) co_return false;
-  if (recall_digest(context, blob)) co_return true;
+asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
+                                     const Recalled& recalled) {
+  if (blob.digest) co_return;
   auto* cache = context.digest_cache;
-  const auto identity = cache ? DigestCache::identity_of(blob.recipe) : std::nullopt;
+  auto identity = recalled.identity;
+  // A file changed just before the push had no identity yet (DigestCache::kSettledAfter); it may
+  // have one now, after the first look's round trip.
+  if (!identity && cache) identity = DigestCache::identity_of(blob.recipe);
   const auto backend = context.backend;
   const BlobRecipe recipe = blob.recipe;
   auto compress_and_hash = [recipe, backend] {
@@ -106,7 +109,6 @@ asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob) {
     stored.spill = std::move(spill);
     blob.recipe = std::move(stored);
   }
-  co_return false;
 }
 
 asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,

@@ -9,13 +9,22 @@
 
 namespace layerpush::engine {
 
-// Finds the digest of a blob that is compressed on the fly, from the digest cache or by
-// compressing it once on a worker (the compressed bytes then kept in a spill file for the
-// upload), and checks its uncompressed digest against the expected diff_id. No-op when already
-// known. True when the digest came from the cache.
-boost::asio::awaitable<bool> resolve_digest(PushContext& context, ImageBlob& blob);
-// The digest cache's half of resolve_digest(): true (and the digest set) on a hit.
-bool recall_digest(PushContext& context, ImageBlob& blob);
+// What the digest cache said of a blob compressed on the fly: a hit (the blob's digest is then
+// set), or the file identity it was looked up under, to remember the digests by once found.
+// The identity is taken before anything is read, and once per blob unless the file was too
+// recently changed to have one then.
+struct Recalled {
+  bool hit = false;
+  std::optional<DigestCache::Identity> identity;  // nullopt: not cacheable, or no cache
+};
+Recalled recall_digest(PushContext& context, ImageBlob& blob);
+
+// Finds the digest of a blob that is compressed on the fly, by compressing it once on a worker
+// (the compressed bytes then kept in a spill file for the upload), and checks its uncompressed
+// digest against the expected diff_id; remembers the digests under `recalled.identity`. No-op
+// when already known (from the cache, recall_digest()).
+boost::asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
+                                            const Recalled& recalled);
 
 // A lane's sessions opened ahead (SessionAhead): the one the previous blob's PUT opened for this
 // blob, and the one this blob's PUT may open for the lane's next.

@@ -1,17 +1,13 @@
 #include "engine/layer_compression.h"
 
 namespace layerpush::engine {
-namespace {
 
-// The OCI name of a Docker media type (the same bytes, another manifest format).
-std::string oci_type(const std::string& type) {
+std::string oci_media_type(const std::string& type) {
   if (type == media_type::kDockerConfig) return media_type::kOciConfig;
   if (type == media_type::kDockerLayerGzip) return media_type::kOciLayerGzip;
   if (type == media_type::kDockerLayerTar) return media_type::kOciLayerTar;
   return type;
 }
-
-}  // namespace
 
 void apply_compression(Image& image, const CompressionSettings& settings) {
   bool needs_oci = false;
@@ -41,7 +37,7 @@ void apply_compression(Image& image, const CompressionSettings& settings) {
   }
   if (!needs_oci || image.manifest_media_type != media_type::kDockerManifest) return;
   image.manifest_media_type = media_type::kOciManifest;
-  for (auto& blob : image.blobs) blob.media_type = oci_type(blob.media_type);
+  for (auto& blob : image.blobs) blob.media_type = oci_media_type(blob.media_type);
 }
 
 }  // namespace layerpush::engine

@@ -17,6 +17,7 @@
 #include "engine/blob_download.h"
 #include "engine/blob_producer.h"
 #include "engine/error.h"
+#include "engine/layer_compression.h"
 #include "engine/oci_blob_file.h"
 #include "engine/oci_index_file.h"
 #include "hashing/sha256.h"
@@ -109,19 +110,16 @@ std::optional<StoredBlob> store_with_retries(const std::string& blobs_dir, const
 // and other readers of OCI layouts take only OCI manifest types from index.json, so Docker types
 // are mapped to OCI's as skopeo does when it writes a layout. The blobs' bytes stay the same.
 std::string build_oci_manifest(const Image& image) {
-  auto descriptor = [](const ImageBlob& blob, const char* docker_type, const char* oci_type) {
-    return nlohmann::ordered_json{
-        {"mediaType", blob.media_type == docker_type ? oci_type : blob.media_type},
-        {"digest", blob.digest->str()},
-        {"size", *blob.size}};
+  auto descriptor = [](const ImageBlob& blob) {
+    return nlohmann::ordered_json{{"mediaType", oci_media_type(blob.media_type)},
+                                  {"digest", blob.digest->str()},
+                                  {"size", *blob.size}};
   };
   nlohmann::ordered_json manifest{{"schemaVersion", 2}, {"mediaType", media_type::kOciManifest}};
-  manifest["config"] = descriptor(image.blobs.at(0), media_type::kDockerConfig,
-                                  "application/vnd.oci.image.config.v1+json");
+  manifest["config"] = descriptor(image.blobs.at(0));
   manifest["layers"] = nlohmann::ordered_json::array();
   for (std::size_t i = 1; i < image.blobs.size(); ++i)
-    manifest["layers"].push_back(descriptor(image.blobs[i], media_type::kDockerLayerGzip,
-                                            "application/vnd.oci.image.layer.v1.tar+gzip"));
+    manifest["layers"].push_back(descriptor(image.blobs[i]));
   return manifest.dump();
 }
 
@@ -200,6 +198,7 @@ LayoutReport copy_into_oci_layout(Image image, const std::string& dir,
   const auto start = Clock::now();
   LayoutReport report;
   report.destination = "oci:" + dir + (options.tag ? ":" + *options.tag : "");
+  apply_compression(image, options.compression);
   prepare_layout(dir);
   // A malformed index.json, or a tag --no-clobber keeps, is refused before any blob is written.
   const auto index = read_index_file(dir);

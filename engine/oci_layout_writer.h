@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/compression.h"
 #include "engine/image.h"
 #include "engine/retry_policy.h"
 #include "io/range_reader.h"
@@ -26,6 +27,7 @@ struct LayoutWriteOptions {
   bool no_clobber = false;         // a tag that names another manifest is left alone (kTagTaken)
   std::optional<io::Backend> io_backend;  // forced reader backend; else probed
   RetrySettings retry;                    // for blobs read from a registry
+  CompressionSettings compression;        // for a docker-archive's uncompressed layers
 };
 
 struct LayoutBlobReport {

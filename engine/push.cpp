@@ -85,9 +85,9 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
 
   // Digests the cache remembers are known now, so those blobs join the first look below; once
   // every digest is known, a docker-archive's manifest is too.
-  std::vector<bool> cached(image.blobs.size());
+  std::vector<Recalled> recalled(image.blobs.size());
   for (std::size_t i = 0; i < image.blobs.size(); ++i)
-    cached[i] = recall_digest(context, image.blobs[i]);
+    recalled[i] = recall_digest(context, image.blobs[i]);
   const bool all_known = std::all_of(image.blobs.begin(), image.blobs.end(),
                                      [](const auto& b) { return b.digest.has_value(); });
   if (!image.manifest_bytes && all_known) {
@@ -117,7 +117,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
     std::optional<std::size_t> reserved;  // taken from the queue for this lane's next round
     while ((reserved || next < order.size()) && !client.cancelled()) {
       const std::size_t i = reserved ? *std::exchange(reserved, std::nullopt) : order[next++];
-      const bool cached_now = co_await resolve_digest(context, image.blobs[i]);
+      co_await resolve_digest(context, image.blobs[i], recalled[i]);
       if (observer) observer->blob_ready(i, image.blobs[i]);
       sessions.for_next = {};
       if (next < order.size() && ahead_of_time(order[next])) {
@@ -126,7 +126,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
       }
       report.blobs[i] = co_await push_blob(context, image.blobs[i], i, &sessions);
       sessions.for_this = std::move(sessions.for_next.opened);
-      report.blobs[i].digest_cached = cached[i] || cached_now;
+      report.blobs[i].digest_cached = recalled[i].hit;
       image.blobs[i].recipe.spill.reset();  // its temporary file's space back now, not at the end
       if (observer) observer->blob_done(i, report.blobs[i]);
     }
@@ -152,7 +152,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
       auto& blob_report = report.blobs[i];
       const auto& blob = image.blobs[i];
       blob_report = BlobReport{blob.role, blob.digest->str(), *blob.size, BlobAction::kExists, 0};
-      blob_report.digest_cached = cached[i];
+      blob_report.digest_cached = recalled[i].hit;
       if (observer) observer->blob_done(i, blob_report);
     }
   }

@@ -113,13 +113,19 @@ http::request<http::string_body> RegistryClient::request(http::verb verb, const 
   return request;
 }
 
+std::optional<bool> RegistryClient::blob_answer(const Response& response) {
+  if (response.result_int() == 200) return true;
+  if (response.result_int() == 404) return false;
+  return std::nullopt;
+}
+
 asio::awaitable<bool> RegistryClient::blob_exists(const hashing::Digest& digest) {
-  const Url url = api("blobs/" + digest.str());
+  const Url url = blob_url(digest);
   auto head = request(http::verb::head, url);
   auto response = co_await send(head, url);
-  if (response.result() == http::status::ok) co_return true;
+  if (auto there = blob_answer(response)) co_return *there;
   // Artifactory answers 403 for a blob it does not have; a real refusal shows at the POST.
-  if (response.result_int() == 404 || response.result_int() == 403) co_return false;
+  if (response.result_int() == 403) co_return false;
   refuse("checking blob " + digest.str() + " on " + where(), response);
 }
 

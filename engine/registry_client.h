@@ -198,7 +198,14 @@ class RegistryClient {
   void authorize(Request& request, const Url& url) const;
 
   // GET or HEAD /v2/NAME/manifests/REF, accepting every manifest and index type.
+  http::request<http::string_body> manifest_request(http::verb verb,
+                                                    const std::string& reference) const;
   asio::awaitable<Response> ask_for_manifest(http::verb verb, const std::string& reference);
+  // The digest a manifest answer names in Docker-Content-Digest; the header is optional in the
+  // OCI spec (and may name another algorithm), so nullopt says nothing.
+  static std::optional<hashing::Digest> named_digest(const Response& response);
+  // A blob HEAD's plain answers: there (200) or not (404); nullopt for anything else.
+  static std::optional<bool> blob_answer(const Response& response);
   // Sends a request without a streamed body, with retries, redirects and token renewal.
   asio::awaitable<Response> send(http::request<http::string_body>& request, Url url,
                                  Target target = Target::kRegistry);

@@ -33,13 +33,25 @@ asio::awaitable<hashing::Digest> RegistryClient::put_manifest(const std::string&
   co_return digest;
 }
 
+http::request<http::string_body> RegistryClient::manifest_request(
+    http::verb verb, const std::string& reference) const {
+  auto ask = request(verb, api("manifests/" + reference));
+  ask.set(http::field::accept, manifest_accept());
+  return ask;
+}
+
 asio::awaitable<Response> RegistryClient::ask_for_manifest(http::verb verb,
                                                            const std::string& reference) {
   const Url url = api("manifests/" + reference);
-  auto ask = request(verb, url);
-  ask.set(http::field::accept, manifest_accept());
+  auto ask = manifest_request(verb, reference);
   auto response = co_await send(ask, url);
   co_return response;
+}
+
+std::optional<hashing::Digest> RegistryClient::named_digest(const Response& response) {
+  if (auto it = response.find("Docker-Content-Digest"); it != response.end())
+    return hashing::Digest::parse(it->value());
+  return std::nullopt;
 }
 
 asio::awaitable<RegistryClient::Manifest> RegistryClient::get_manifest(
@@ -73,9 +85,8 @@ asio::awaitable<std::optional<hashing::Digest>> RegistryClient::manifest_digest(
   const auto status = response.result_int();
   if (status == 404) co_return std::nullopt;
   if (status != 200) refuse("checking manifest " + reference + " on " + where(), response);
-  if (auto it = response.find("Docker-Content-Digest"); it != response.end())
-    if (auto digest = hashing::Digest::parse(it->value())) co_return digest;
-  // The header is optional in the OCI spec (and may name another algorithm): the bytes decide.
+  if (auto digest = named_digest(response)) co_return digest;
+  // Without the header the bytes decide.
   auto manifest = co_await get_manifest(reference);
   co_return manifest.digest;
 }

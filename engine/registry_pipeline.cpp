@@ -15,13 +15,6 @@ namespace {
 // Answers wait in the socket buffers until every request is written: a bounded batch keeps
 // them from filling up while we are still writing.
 constexpr std::size_t kMaxPipelined = 64;
-
-std::optional<bool> blob_answer(const std::optional<Response>& response) {
-  if (!response) return std::nullopt;
-  if (response->result_int() == 200) return true;
-  if (response->result_int() == 404) return false;
-  return std::nullopt;  // a 401 for a token that ran out, a 403 of Artifactory's, a 5xx ...
-}
 }  // namespace
 
 asio::awaitable<std::vector<std::optional<Response>>> RegistryClient::send_pipelined(
@@ -70,15 +63,11 @@ asio::awaitable<void> RegistryClient::check_some(
       v2.target = "/v2/";
       batch.push_back(request(http::verb::get, v2));
     }
-    if (manifest_pending) {
-      // First, so that it does not wait behind the blobs at the registry.
-      auto ask = request(http::verb::head, api("manifests/" + *manifest_reference));
-      ask.set(http::field::accept, manifest_accept());
-      batch.push_back(std::move(ask));
-    }
+    // The manifest first, so that it does not wait behind the blobs at the registry.
+    if (manifest_pending) batch.push_back(manifest_request(http::verb::head, *manifest_reference));
     const std::size_t count = std::min(which.size() - first, kMaxPipelined - batch.size());
     for (std::size_t i = 0; i < count; ++i)
-      batch.push_back(request(http::verb::head, api("blobs/" + digests[which[first + i]].str())));
+      batch.push_back(request(http::verb::head, blob_url(digests[which[first + i]])));
     auto answers = co_await send_pipelined(batch);
     std::size_t at = 0;
     if (std::exchange(ping, false)) presence.ping = std::move(answers[at++]);
@@ -87,15 +76,13 @@ asio::awaitable<void> RegistryClient::check_some(
       if (answer && answer->result_int() == 404) {
         presence.manifest_answered = true;
       } else if (answer && answer->result_int() == 200) {
-        // Without Docker-Content-Digest (optional in the OCI spec) the answer says nothing.
-        if (auto it = answer->find("Docker-Content-Digest"); it != answer->end()) {
-          presence.manifest = hashing::Digest::parse(it->value());
-          presence.manifest_answered = presence.manifest.has_value();
-        }
+        presence.manifest = named_digest(*answer);
+        presence.manifest_answered = presence.manifest.has_value();
       }
     }
-    for (std::size_t i = 0; i < count; ++i)
-      presence.blobs[which[first + i]] = blob_answer(answers[at++]);
+    for (std::size_t i = 0; i < count; ++i, ++at)
+      // A 401 for a token that ran out, a 403 of Artifactory's, a 5xx ...: asked again alone.
+      if (answers[at]) presence.blobs[which[first + i]] = blob_answer(*answers[at]);
     first += count;
     if (!answers.empty() && !answers.back()) co_return;  // the connection failed: ask one by one
   }

@@ -157,8 +157,8 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
   } while (remaining > 0);
   // Only on the registry's own origin: a session opened elsewhere would not be this repository's.
   std::optional<http::request<http::string_body>> post;
+  const Url uploads = api("blobs/uploads/");
   if (ahead && ahead->wanted && url.origin == base_.origin) {
-    const Url uploads = api("blobs/uploads/");
     post = this->request(http::verb::post, uploads);
     authorize(*post, uploads);
     post->prepare_payload();
@@ -170,7 +170,7 @@ asio::awaitable<Response> RegistryClient::send_body(http::request<http::buffer_b
     try {
       auto opened = co_await connection.read(false);
       if (opened.result() == http::status::accepted)
-        ahead->opened = accept_session(api("blobs/uploads/"), opened);
+        ahead->opened = accept_session(uploads, opened);
     } catch (const Error&) {
       // Only an optimisation: the next blob opens its session itself.
     }

@@ -1,6 +1,7 @@
 // `layerpush copy SRC oci:DIR[:TAG]`: a registry image, a multi-platform index and a
-// docker-archive written into OCI layouts, each checked with skopeo (which verifies every blob's
-// digest as it reads the layout) and by copying the layout back into the registry with skopeo;
+// docker-archive (gzip, zstd or uncompressed layers) written into OCI layouts, each checked with
+// skopeo (which verifies every blob's digest as it reads the layout) and by copying the layout
+// back into the registry with skopeo;
 // a second copy reads no blob; tags kept with --no-clobber; bad destinations refused with one
 // sentence and exit status 2 before any traffic; through the fault proxy, a source GET that fails
 // once is retried, and a corrupt source blob leaves index.json and the blob's name untouched.
@@ -126,6 +127,51 @@ TEST_F(CopyOciDestTest, CopiesADockerArchiveAndPrintsTheDigestLine) {
   EXPECT_EQ(json::parse(config.out)["rootfs"]["diff_ids"], archive["images"][0]["diff_ids"]);
   auto out = skopeo({"copy", "oci:" + dir("layout") + ":1.0", "dir:" + dir("dir-copy")});
   EXPECT_EQ(out.exit_code, 0) << out.err;
+}
+
+// --compress and --compress-level hold for a layout as for a registry: each layer is stored as
+// chosen, under its OCI type, and decompresses (or, stored plain, hashes) to its diff_id.
+TEST_F(CopyOciDestTest, ADockerArchiveIsStoredWithTheChosenCompression) {
+  auto archive =
+      make_image({"--format", "docker-archive", "--out", dir("saved.tar"), "--layers", "2",
+                  "--layer-size", "1M", "--content", "text", "--name", "e2e/saved:1.0"});
+  const auto diff_ids = archive["images"][0]["diff_ids"];
+  struct Case {
+    std::vector<std::string> flags;
+    std::string layer_type, decompressor;
+  };
+  for (const auto& c :
+       {Case{{"--compress", "zstd", "--compress-level", "5"},
+             "application/vnd.oci.image.layer.v1.tar+zstd",
+             "zstd"},
+        Case{{"--compress", "none"}, "application/vnd.oci.image.layer.v1.tar", ""}}) {
+    SCOPED_TRACE(c.flags[1]);
+    const std::string layout = dir("layout-" + c.flags[1]);
+    auto args = c.flags;
+    args.insert(args.end(), {"docker-archive:" + dir("saved.tar"), "oci:" + layout + ":1.0"});
+    auto r = copy(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto manifest = skopeo({"inspect", "--raw", "oci:" + layout + ":1.0"});
+    ASSERT_EQ(manifest.exit_code, 0) << manifest.err;
+    const auto raw = json::parse(manifest.out);
+    EXPECT_EQ(raw["config"]["mediaType"], "application/vnd.oci.image.config.v1+json");
+    ASSERT_EQ(raw["layers"].size(), diff_ids.size());
+    for (std::size_t i = 0; i < diff_ids.size(); ++i) {
+      const auto& layer = raw["layers"][i];
+      EXPECT_EQ(layer["mediaType"], c.layer_type);
+      const std::string digest = layer["digest"];
+      auto bytes = run_command({"cat", layout + "/blobs/sha256/" + digest.substr(7)}).out;
+      if (!c.decompressor.empty()) {
+        auto plain = run_command({c.decompressor, "-dc"}, bytes);
+        ASSERT_EQ(plain.exit_code, 0) << plain.err;
+        bytes = plain.out;
+      }
+      EXPECT_EQ(hashing::sha256_of(bytes).str(), diff_ids[i]) << "layer " << i;
+    }
+    // skopeo reads the layout back, checking every blob's digest.
+    auto out = skopeo({"copy", "oci:" + layout + ":1.0", "dir:" + dir("dir-" + c.flags[1])});
+    EXPECT_EQ(out.exit_code, 0) << out.err;
+  }
 }
 
 TEST_F(CopyOciDestTest, WithoutATagTheImageIsAddedUntaggedAsSkopeoDoes) {

@@ -123,6 +123,7 @@ int copy_to_layout(const CopyArgs& args) {
   options.tag = tag;
   options.no_clobber = args.flags.no_clobber;
   options.io_backend = checked_io(args.flags.io);
+  options.compression = compression_settings(args.flags);
   auto source = load_copy_source(args);
   options.retry = source.options.retry;  // for blobs read from a registry
   LayoutOutput output(output_mode(args.flags), stderr);

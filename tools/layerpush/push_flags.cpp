@@ -8,7 +8,6 @@ namespace layerpush::cli {
 using engine::Error;
 using engine::ErrorKind;
 
-namespace {
 engine::CompressionSettings compression_settings(const PushFlags& flags) {
   const auto algorithm = engine::parse_compression(flags.compress);
   if (!algorithm)
@@ -21,7 +20,6 @@ engine::CompressionSettings compression_settings(const PushFlags& flags) {
   }
   return {*algorithm, level};
 }
-}  // namespace
 
 void add_push_flags(CLI::App& command, PushFlags& flags) {
   command.add_option("-j,--jobs", flags.jobs, "Blobs in flight at once")->capture_default_str();

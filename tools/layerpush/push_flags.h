@@ -31,6 +31,9 @@ struct PushFlags {
 
 void add_push_flags(CLI::App& command, PushFlags& flags);
 
+// --compress and --compress-level; engine::Error(kUsage) naming the rule for a bad one.
+engine::CompressionSettings compression_settings(const PushFlags& flags);
+
 // Throws engine::Error(kUsage) for a value out of range or not a size.
 engine::PushOptions to_push_options(const PushFlags& flags, const engine::Reference& destination);
 
