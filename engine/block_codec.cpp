@@ -54,16 +54,27 @@ std::vector<std::uint8_t> deflate_block(int level, std::span<const std::uint8_t>
                                    out.begin() + static_cast<std::ptrdiff_t>(produced));
 }
 
+// A zstd frame's window spans its whole block: a level's own window (1 MiB at level 2) would
+// forget most of a 4 MiB block.
+constexpr int kZstdWindowLog = 22;
+
 std::vector<std::uint8_t> zstd_frame(int level, std::span<const std::uint8_t> input) {
   thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(),
                                                                            &ZSTD_freeCCtx);
+  auto check = [](std::size_t result) {
+    if (ZSTD_isError(result))
+      throw std::runtime_error(std::string("zstd compression failed: ") +
+                               ZSTD_getErrorName(result));
+    return result;
+  };
+  check(ZSTD_CCtx_reset(context.get(), ZSTD_reset_session_and_parameters));
+  check(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level));
+  check(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_windowLog, kZstdWindowLog));
   const std::size_t bound = ZSTD_compressBound(input.size());
   thread_local std::vector<std::uint8_t> out;  // as in deflate_block: zeroed once per thread
   if (out.size() < bound) out.resize(bound);
-  const std::size_t n = ZSTD_compressCCtx(context.get(), out.data(), out.size(), input.data(),
-                                          input.size(), level);
-  if (ZSTD_isError(n))
-    throw std::runtime_error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  const std::size_t n =
+      check(ZSTD_compress2(context.get(), out.data(), out.size(), input.data(), input.size()));
   return std::vector<std::uint8_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
@@ -72,6 +83,11 @@ void put_le32(std::vector<std::uint8_t>& out, std::uint32_t v) {
 }
 
 }  // namespace
+
+std::size_t compress_block_size(Compression algorithm) {
+  if (algorithm == Compression::kZstd) return std::size_t{1} << kZstdWindowLog;
+  return std::size_t{1} << 20;
+}
 
 std::vector<std::uint8_t> compress_block(Compression algorithm, int level,
                                          std::span<const std::uint8_t> input, bool last) {

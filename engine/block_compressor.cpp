@@ -41,6 +41,7 @@ struct Job {
 
 struct BlockCompressor::State {
   CompressionSettings settings;
+  std::size_t block_size;
   Sink sink;
   std::size_t in_flight;
   // One slot is kept for the feeding thread, which never enters the arena but compresses
@@ -56,6 +57,7 @@ struct BlockCompressor::State {
 
   State(CompressionSettings s, Sink k, unsigned threads, std::size_t n)
       : settings(s),
+        block_size(compress_block_size(s.algorithm)),
         sink(std::move(k)),
         in_flight(n),
         arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads), 1) {
@@ -109,7 +111,7 @@ BlockCompressor::BlockCompressor(CompressionSettings settings, Sink sink, unsign
     : state_(std::make_unique<State>(settings, std::move(sink), threads, in_flight)) {
   if (settings.algorithm == Compression::kNone)
     throw std::logic_error("BlockCompressor needs gzip or zstd");
-  state_->pending.reserve(kCompressBlockSize);
+  state_->pending.reserve(state_->block_size);
 }
 
 BlockCompressor::~BlockCompressor() = default;
@@ -119,13 +121,13 @@ bool BlockCompressor::feed(std::span<const std::byte> input) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(input.data());
   std::size_t left = input.size();
   while (left > 0 && !s.stopped) {
-    const std::size_t take = std::min(left, kCompressBlockSize - s.pending.size());
+    const std::size_t take = std::min(left, s.block_size - s.pending.size());
     s.pending.insert(s.pending.end(), p, p + take);
     p += take;
     left -= take;
-    if (s.pending.size() == kCompressBlockSize) {
+    if (s.pending.size() == s.block_size) {
       Bytes block;
-      block.reserve(kCompressBlockSize);
+      block.reserve(s.block_size);
       block.swap(s.pending);
       if (!s.submit(std::move(block), false)) return false;
     }

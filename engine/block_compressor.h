@@ -1,11 +1,11 @@
-// Compresses a stream in parallel and deterministically: the input is cut into kCompressBlockSize
-// blocks, each compressed on its own (engine/block_codec.h) on a TBB worker, and the results are
-// written in order: for gzip one member (header, the blocks' deflate data, CRC-32 and size), for
-// zstd one frame per block. The bytes depend only on the input, the algorithm and the level,
-// never on the thread count, the machine's speed or the sizes of the pieces fed in, so a layer
-// compresses to the same digest on every push. At most `in_flight` blocks are held (each about
-// twice kCompressBlockSize at worst), whatever the stream's length.
-// One compressor per stream, fed from one thread; not thread-safe.
+// Compresses a stream in parallel and deterministically: the input is cut into
+// compress_block_size() blocks, each compressed on its own (engine/block_codec.h) on a TBB worker,
+// and the results are written in order: for gzip one member (header, the blocks' deflate data,
+// CRC-32 and size), for zstd one frame per block. The bytes depend only on the input, the algorithm
+// and the level, never on the thread count, the machine's speed or the sizes of the pieces fed in,
+// so a layer compresses to the same digest on every push. At most `in_flight` blocks are held (each
+// about twice the block size at worst), whatever the stream's length. One compressor per stream,
+// fed from one thread; not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -14,14 +14,10 @@
 #include <memory>
 #include <span>
 
+#include "engine/block_codec.h"
 #include "engine/compression.h"
 
 namespace layerpush::engine {
-
-// 1 MiB: large enough that the 32 KiB of history each block starts without costs under 0.5% of
-// ratio (bench/compression_bench.cpp), small enough that a 10 MiB layer still spreads over ten
-// workers. Part of the output format: changing it changes every compressed layer's digest.
-inline constexpr std::size_t kCompressBlockSize = 1 << 20;
 
 class BlockCompressor {
  public:

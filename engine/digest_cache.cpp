@@ -13,7 +13,7 @@
 #include <iterator>
 #include <string>
 
-#include "engine/block_compressor.h"
+#include "engine/block_codec.h"
 
 namespace layerpush::engine {
 namespace {
@@ -78,7 +78,8 @@ std::optional<DigestCache::Identity> identity_from(const struct stat& st,
       recipe.length,
       static_cast<std::uint64_t>(recipe.encoding),
       static_cast<std::uint64_t>(recipe.level),
-      kCompressBlockSize,  // part of the compressed bytes' format
+      compress_block_size(recipe.encoding == Encoding::kZstd ? Compression::kZstd
+                                                             : Compression::kGzip),  // format
   };
   const XXH128_hash_t h = XXH3_128bits(fields, sizeof fields);
   return DigestCache::Identity{h.high64, h.low64};

@@ -52,14 +52,15 @@ std::string decompress(Compression algorithm, const std::string& compressed) {
   return result.out;
 }
 
-// Sizes around the block boundaries: empty, one byte, just under, at and over whole blocks.
-const std::size_t kSizes[] = {0, 1, kCompressBlockSize - 1, kCompressBlockSize,
-                              3 * kCompressBlockSize + 12345};
-
-class BlockCompressorTest : public ::testing::TestWithParam<Compression> {};
+class BlockCompressorTest : public ::testing::TestWithParam<Compression> {
+ protected:
+  static std::size_t block() { return compress_block_size(GetParam()); }
+};
 
 TEST_P(BlockCompressorTest, DecompressesToTheInput) {
-  for (std::size_t size : kSizes) {
+  // Sizes around the block boundaries: empty, one byte, just under, at and over whole blocks.
+  for (std::size_t size :
+       {std::size_t{0}, std::size_t{1}, block() - 1, block(), 3 * block() + 12345}) {
     SCOPED_TRACE(size);
     const std::string input = text_bytes(size, 1);
     const auto out = compress({GetParam(), default_level(GetParam())}, input);
@@ -68,13 +69,13 @@ TEST_P(BlockCompressorTest, DecompressesToTheInput) {
 }
 
 TEST_P(BlockCompressorTest, IncompressibleInputRoundTrips) {
-  const std::string input = random_bytes(2 * kCompressBlockSize + 99, 2);
+  const std::string input = random_bytes(2 * block() + 99, 2);
   const auto out = compress({GetParam(), default_level(GetParam())}, input);
   EXPECT_TRUE(decompress(GetParam(), out) == input);
 }
 
 TEST_P(BlockCompressorTest, SameBytesWhateverTheThreadsBlocksInFlightAndPieces) {
-  const std::string input = text_bytes(5 * kCompressBlockSize + 777, 3) + random_bytes(100000, 4);
+  const std::string input = text_bytes(5 * block() + 777, 3) + random_bytes(100000, 4);
   const CompressionSettings settings{GetParam(), default_level(GetParam())};
   const auto reference = compress(settings, input, 1, 1, 256 << 10);
   EXPECT_LT(reference.size(), input.size() / 2) << "text should compress";
@@ -85,7 +86,7 @@ TEST_P(BlockCompressorTest, SameBytesWhateverTheThreadsBlocksInFlightAndPieces) 
 }
 
 TEST_P(BlockCompressorTest, EveryLevelRoundTrips) {
-  const std::string input = text_bytes(kCompressBlockSize + 5000, 5);
+  const std::string input = text_bytes(block() + 5000, 5);
   const int levels = GetParam() == Compression::kGzip ? 3 : 19;
   for (int level = GetParam() == Compression::kGzip ? 0 : 1; level <= levels; level += 3) {
     SCOPED_TRACE(level);
@@ -94,7 +95,7 @@ TEST_P(BlockCompressorTest, EveryLevelRoundTrips) {
 }
 
 TEST_P(BlockCompressorTest, SinkReturningFalseStopsIt) {
-  const std::string input = random_bytes(8 * kCompressBlockSize, 6);
+  const std::string input = random_bytes(8 * block(), 6);
   int calls = 0;
   BlockCompressor compressor({GetParam(), default_level(GetParam())},
                              [&](std::span<const std::byte>) { return ++calls < 2; });
@@ -103,12 +104,22 @@ TEST_P(BlockCompressorTest, SinkReturningFalseStopsIt) {
   EXPECT_EQ(calls, 2);
 }
 
+// Repeats further apart than a level's own window (1 MiB at level 2) are found inside a block.
+TEST(BlockCompressorZstdTest, AFramesWindowSpansItsBlock) {
+  const std::size_t half = compress_block_size(Compression::kZstd) / 2;
+  const std::string once = random_bytes(half, 9);
+  const std::string input = once + once;
+  const auto out = compress({Compression::kZstd, 2}, input);
+  EXPECT_LT(out.size(), half + half / 10) << "the second half should be one long match";
+  EXPECT_TRUE(decompress(Compression::kZstd, out) == input);
+}
+
 INSTANTIATE_TEST_SUITE_P(Algorithms, BlockCompressorTest,
                          ::testing::Values(Compression::kGzip, Compression::kZstd),
                          [](const auto& info) { return std::string(compression_name(info.param)); });
 
 TEST(BlockCompressorGzipTest, IsOneMemberWithTheInputsSize) {
-  const std::string input = text_bytes(3 * kCompressBlockSize + 10, 7);
+  const std::string input = text_bytes(3 * compress_block_size(Compression::kGzip) + 10, 7);
   const auto out = compress({Compression::kGzip, 1}, input);
   ASSERT_GT(out.size(), 18u);
   // Only one gzip header: the magic bytes would begin a second member.
@@ -121,7 +132,7 @@ TEST(BlockCompressorGzipTest, IsOneMemberWithTheInputsSize) {
 }
 
 TEST(BlockCompressorGzipTest, CorruptedBlockIsCaughtByTheCrc) {
-  const std::string input = random_bytes(2 * kCompressBlockSize, 8);
+  const std::string input = random_bytes(2 * compress_block_size(Compression::kGzip), 8);
   auto out = compress({Compression::kGzip, 0}, input);
   out[out.size() / 2] ^= 0x01;  // inside a stored block: still valid deflate, other bytes
   EXPECT_NE(testing::run_command({"gzip", "-t"}, out).exit_code, 0);

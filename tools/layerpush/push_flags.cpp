@@ -43,7 +43,7 @@ void add_push_flags(CLI::App& command, PushFlags& flags) {
                   "layers make an OCI image manifest")
       ->capture_default_str();
   command.add_option("--compress-level", flags.compress_level,
-                     "gzip 0 to 3 (ISA-L, default 1), zstd 1 to 22 (default 3)");
+                     "gzip 0 to 3 (ISA-L, default 1), zstd 1 to 22 (default 2)");
   command.add_flag("--no-cache", flags.no_cache,
                    "Neither use nor update the digest cache of compressed layers (by default "
                    "$XDG_CACHE_HOME/layerpush/digests): read and compress every layer again");
