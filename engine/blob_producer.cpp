@@ -1,5 +1,6 @@
 #include "engine/blob_producer.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <system_error>
@@ -50,6 +51,21 @@ void produce_checked(BlobPipe& pipe, const ExpectedBlob& expected, Writer& write
   pipe.finish();
 }
 
+// A spill file's bytes (engine/spill_file.h) were hashed as they were written, moments ago, into
+// a file no other process can open: while the network sends them from the file, reading them
+// again only to hash them would be a second pass over every compressed layer. The counts let
+// the sender go as fast as it can; the registry checks the digest as ever.
+void count_spilled(BlobPipe& pipe, std::uint64_t length) {
+  for (std::uint64_t left = length; left > 0;) {
+    auto slot = pipe.take_buffer();
+    if (!slot) break;  // the consumer gave up
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(left, pipe.buffer_size()));
+    if (!pipe.push(Buffer{slot->data, count})) break;
+    left -= count;
+  }
+  pipe.finish();
+}
+
 }  // namespace
 
 io::RangeReader& thread_reader(io::Backend backend, io::ReaderOptions options) {
@@ -90,6 +106,8 @@ void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& 
           return std::nullopt;
         return ProducedBlob{expected.digest, recipe.length, expected.digest};
       });
+    } else if (pipe->counts_only() && recipe.spill) {
+      count_spilled(*pipe, recipe.length);
     } else if (pipe->counts_only()) {
       // The network sends from the file; only read and hash, in cache-sized pieces.
       VerifiedRangeWriter writer(*pipe, hash);

@@ -36,7 +36,8 @@ struct ExpectedBlob {
 
 // Runs on a worker thread until the blob is produced or the consumer closed the pipe; always
 // finishes the pipe. Never throws. The pipe's buffers must be kBlobBufferSize bytes; a
-// counts-only pipe (for a consumer that sends from the file) gets counts of verified bytes.
+// counts-only pipe (for a consumer that sends from the file) gets counts of verified bytes, or,
+// for a spill file (recipe.spill), whose bytes were hashed as they were written, just counts.
 void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& recipe,
                        const ExpectedBlob& expected, io::Backend backend);
 
