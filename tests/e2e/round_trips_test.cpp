@@ -23,6 +23,12 @@ class RoundTripsTest : public ProxyPushTest {
     rules.push_back({{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"stall_ms", 100}});
     start_proxy(rules);
   }
+
+  // A proxy rule: the first `method` request whose path holds `path` is answered 503.
+  static json refuse_once(const std::string& method, const std::string& path) {
+    return json::array(
+        {{{"method", method}, {"path", path}, {"times", 1}, {"respond", {{"status", 503}}}}});
+  }
 };
 
 TEST_F(RoundTripsTest, EveryHeadGoesOutInOneBatchBeforeAnyUpload) {
@@ -68,10 +74,7 @@ TEST_F(RoundTripsTest, EveryHeadGoesOutInOneBatchBeforeAnyUpload) {
 
 TEST_F(RoundTripsTest, ABlobTheBatchGotNoPlainAnswerForIsAskedAgainAlone) {
   auto image = small_image("e2e/rt:v1", 4, "64K");
-  start_slow_proxy(json::array({{{"method", "HEAD"},
-                                 {"path", "/blobs/sha256:"},
-                                 {"times", 1},
-                                 {"respond", {{"status", 503}}}}}));
+  start_slow_proxy(refuse_once("HEAD", "/blobs/sha256:"));
   auto r = push_via("e2e/rt:v1", {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(proxy_actions("respond"), 1);
@@ -82,10 +85,7 @@ TEST_F(RoundTripsTest, ABlobTheBatchGotNoPlainAnswerForIsAskedAgainAlone) {
 
 TEST_F(RoundTripsTest, ASessionOpenedBehindAFailedPutIsClosedWhileTheBlobIsRetried) {
   auto image = small_image("e2e/rt:v1", 4, "64K");
-  start_slow_proxy(json::array({{{"method", "PUT"},
-                                 {"path", "/blobs/uploads/"},
-                                 {"times", 1},
-                                 {"respond", {{"status", 503}}}}}));
+  start_slow_proxy(refuse_once("PUT", "/blobs/uploads/"));
   auto r = push_via("e2e/rt:v1", {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(summary_of(r.out)["retries"], 1);
