@@ -41,7 +41,7 @@ YAML
       fi
       sleep 0.05
     done
-    kill "$REGISTRY_PID" 2>/dev/null
+    kill "$REGISTRY_PID" 2>/dev/null || true  # it may have died already (port taken)
     wait "$REGISTRY_PID" 2>/dev/null || true
   done
   echo "registry did not start: $(tail -5 "$dir/registry.log")" >&2

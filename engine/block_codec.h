@@ -16,10 +16,11 @@ namespace layerpush::engine {
 
 // gzip, 1 MiB: large enough that the 32 KiB of history each block starts without costs under
 // 0.5% of ratio (bench/compression_bench.cpp), small enough that a 10 MiB layer still spreads
-// over ten workers. zstd, 4 MiB: its window can span the whole block (block_codec.h), and on a
-// tar of /usr trees 4 MiB frames at level 2 make 0.96x the bytes of 1 MiB frames at level 3,
-// 1.4x as fast (`zstd -b2 -B4M --zstd=wlog=22` against `zstd -b3 -B1M`). Part of the output
-// format: changing either changes every compressed layer's digest.
+// over ten workers. zstd, 4 MiB, each frame's window spanning its block: pushing a 1.1 GB archive
+// of /usr files (bench/perf_targets.sh section 2), level 2 in such frames made 0.97x the bytes
+// of level 3 in 1 MiB frames for two thirds of the client's CPU (zstd's default level 3 is not
+// needed to stay under 0.95x of skopeo's gzip). Part of the output format: changing either
+// changes every compressed layer's digest.
 std::size_t compress_block_size(Compression algorithm);
 
 // `algorithm` must be kGzip or kZstd and `level` allowed for it (engine/compression.h); throws

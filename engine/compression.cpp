@@ -7,8 +7,7 @@ namespace layerpush::engine {
 int default_level(Compression algorithm) {
   switch (algorithm) {
     case Compression::kGzip: return 1;
-    case Compression::kZstd:
-      return 2;
+    case Compression::kZstd: return 2;
     case Compression::kNone: return 0;
   }
   return 0;

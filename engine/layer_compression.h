@@ -1,10 +1,10 @@
 // Applies --compress and --compress-level to an image before it is pushed or written into an OCI
-// layout: layers the source
-// holds uncompressed (a docker-archive's plain tar layers, marked Encoding::kGzip by the loader
-// and known by their diff_id) get the chosen encoding, level and media type. Layers already
-// compressed (OCI layouts, gzip layers inside an archive, another registry's blobs) are sent as
-// they are. zstd has no Docker schema 2 media type, so an image with zstd layers becomes an OCI
-// image manifest (config application/vnd.oci.image.config.v1+json, every layer an OCI type).
+// layout: layers the source holds uncompressed (a docker-archive's plain tar layers, marked
+// Encoding::kGzip by the loader and known by their diff_id) get the chosen encoding, level and
+// media type. Layers already compressed (OCI layouts, gzip layers inside an archive, another
+// registry's blobs) are sent as they are. zstd has no Docker schema 2 media type, so an image with
+// zstd layers becomes an OCI image manifest (config application/vnd.oci.image.config.v1+json, every
+// layer an OCI type).
 #pragma once
 
 #include "engine/compression.h"
