@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "engine/body_reader.h"
 #include "engine/error.h"
@@ -46,6 +47,7 @@ Outcome produce(const BlobRecipe& recipe, const ExpectedBlob& expected) {
       },
       [&](std::exception_ptr e) { outcome.error = e; });
   ioc.run_for(std::chrono::seconds(10));
+  pipe->close();  // a producer still waiting for room (a failed test) returns
   producer.join();
   return outcome;
 }
