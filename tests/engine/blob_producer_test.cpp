@@ -1,6 +1,7 @@
 // produce_into_pipe() over a counts-only pipe, as the network uses it when it sends from the file:
-// a file's bytes are read and checked against the expected digest before the last count goes,
-// while a spill file's bytes, hashed when they were written, are only counted (not read again).
+// a file's bytes are read and checked against the expected digest before the last count goes, a
+// file shorter than its blob is an error naming it, and a spill file's bytes, hashed when they
+// were written, are only counted (not read again).
 #include "engine/blob_producer.h"
 
 #include <gtest/gtest.h>
@@ -76,6 +77,27 @@ TEST(BlobProducerTest, AFilesBytesAreCheckedAgainstTheExpectedDigest) {
     EXPECT_EQ(e.kind(), ErrorKind::kCorrupt) << e.what();
   }
   EXPECT_FALSE(bad.ended_cleanly);
+}
+
+// The bytes are hashed through a mapping of the file (io/mapped_range.h): a file shorter than
+// the blob must end the stream with an error naming it, never a SIGBUS.
+TEST(BlobProducerTest, AFileShorterThanItsBlobIsAnErrorNamingTheFile) {
+  const std::string path = ::testing::TempDir() + "/blob_producer_short.bin";
+  std::ofstream(path, std::ios::binary) << kBytes;
+  BlobRecipe recipe;
+  recipe.path = path;
+  recipe.length = kBytes.size() + 2 * kCountBytes;
+
+  const auto outcome = produce(recipe, {hashing::sha256_of(kBytes), recipe.length});
+  ASSERT_NE(outcome.error, nullptr);
+  try {
+    std::rethrow_exception(outcome.error);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kLocalRead) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(outcome.ended_cleanly);
+  EXPECT_LE(outcome.counted, kBytes.size());
 }
 
 TEST(BlobProducerTest, ASpillFilesBytesAreCountedWithoutBeingReadAgain) {

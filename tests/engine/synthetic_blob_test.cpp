@@ -7,6 +7,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "hashing/sha256.h"
 #include "io/range_reader.h"
@@ -32,6 +33,36 @@ TEST(SyntheticBlobTest, LengthIsExactAndBytesRepeatForASeed) {
   }
   // A shorter blob of the same seed is a prefix of the longer one.
   EXPECT_EQ(bytes_of(11, 1000003).substr(0, 300000), bytes_of(11, 300000));
+}
+
+// Collects what generate_synthetic_into() makes in its buffers; stops after `limit` of them.
+class CollectingExchange final : public io::BufferExchange {
+ public:
+  explicit CollectingExchange(int limit = 1 << 30) : limit_(limit) {}
+  std::byte* take() override { return buffer_.data(); }
+  bool give(std::byte* buffer, std::size_t size) override {
+    EXPECT_EQ(buffer, buffer_.data());
+    bytes.append(reinterpret_cast<const char*>(buffer), size);
+    return ++given < limit_;
+  }
+  void discard(std::byte*) override {}
+  std::string bytes;
+  int given = 0;
+
+ private:
+  std::vector<std::byte> buffer_ = std::vector<std::byte>(kSyntheticPiece);
+  int limit_;
+};
+
+TEST(SyntheticBlobTest, BytesMadeInTheConsumersBuffersAreTheSame) {
+  for (std::uint64_t length : {0ull, 1ull, 13ull, 262144ull, 262149ull, 1000003ull}) {
+    CollectingExchange exchange;
+    EXPECT_TRUE(generate_synthetic_into(11, length, exchange));
+    EXPECT_EQ(exchange.bytes, bytes_of(11, length)) << length;
+  }
+  CollectingExchange stopping(2);
+  EXPECT_FALSE(generate_synthetic_into(11, 4 << 20, stopping));
+  EXPECT_EQ(stopping.given, 2);
 }
 
 TEST(SyntheticBlobTest, SeedsGiveDifferentBytes) {
