@@ -11,7 +11,6 @@
 #include "engine/synthetic_blob.h"
 #include "engine/verified_range_writer.h"
 #include "io/file.h"
-#include "io/mapped_range.h"
 
 namespace layerpush::engine {
 namespace {
@@ -39,20 +38,6 @@ std::optional<ProducedBlob> read_stored(const BlobRecipe& recipe, io::RangeReade
   if (pipe.closed()) return std::nullopt;
   const auto digest = hash.finish();
   return ProducedBlob{digest, exchange.bytes_given(), digest};
-}
-
-// A stored blob the network sends from the file: hashed where it lies in the page cache when
-// the file can be mapped (io/mapped_range.h), else read through `reader` into the writer's ring.
-std::optional<ProducedBlob> verify_stored(const BlobRecipe& recipe, io::RangeReader& reader,
-                                          BlobPipe& pipe, VerifiedRangeWriter& writer,
-                                          hashing::Sha256& hash) {
-  auto file = io::File::open_read(recipe.path);
-  const auto mapped = io::MappedRange::map(file.fd(), recipe.offset, recipe.length);
-  if (!mapped) return read_stored(recipe, reader, pipe, writer, hash);
-  for (std::uint64_t at = 0; at < mapped->size(); at += kCountBytes)
-    if (!writer.verify(mapped->window(at, kCountBytes))) return std::nullopt;
-  const auto digest = hash.finish();
-  return ProducedBlob{digest, writer.bytes_given(), digest};
 }
 
 // Produces the blob, checks it and only then lets its last bytes go.
@@ -122,11 +107,11 @@ void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& 
     } else if (pipe->counts_only() && recipe.spill) {
       count_spilled(*pipe, recipe.length);
     } else if (pipe->counts_only()) {
-      // The network sends from the file; only hash.
+      // The network sends from the file; only read and hash, in cache-sized pieces.
       VerifiedRangeWriter writer(*pipe, hash);
       auto& reader = thread_reader(backend, {kVerifyReadSize, kVerifyReadDepth});
       produce_checked(*pipe, expected, writer,
-                      [&] { return verify_stored(recipe, reader, *pipe, writer, hash); });
+                      [&] { return read_stored(recipe, reader, *pipe, writer, hash); });
     } else if (stored_file) {
       PipeWriter writer(*pipe, &hash);
       auto& reader = thread_reader(backend, {kBlobBufferSize, kReadQueueDepth});

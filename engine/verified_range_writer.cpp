@@ -27,14 +27,10 @@ std::byte* VerifiedRangeWriter::take() {
 void VerifiedRangeWriter::discard(std::byte* buffer) { free_.push_back(buffer); }
 
 bool VerifiedRangeWriter::give(std::byte* buffer, std::size_t size) {
+  hash_.update({buffer, size});
   free_.push_back(buffer);
-  return verify({buffer, size});
-}
-
-bool VerifiedRangeWriter::verify(std::span<const std::byte> bytes) {
-  hash_.update(bytes);
-  given_ += bytes.size();
-  pending_ += bytes.size();
+  given_ += size;
+  pending_ += size;
   return pending_ < pipe_.buffer_size() || hand_over_pending();
 }
 

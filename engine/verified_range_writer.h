@@ -1,9 +1,8 @@
 // For blobs the network sends straight from the file (sendfile over plain HTTP): the producer
-// only has to hash the bytes, not hand them over. They are hashed where they lie in a mapping of
-// the file (verify(), io/mapped_range.h), or, where the file cannot be mapped, read into a small
-// private ring that stays in the CPU's cache (32 KiB pieces cost half the page-cache copy time of
-// 256 KiB ones here, bench/push_vs_skopeo.sh). The pipe carries counts of verified bytes instead
-// of bytes: a pipe made with BlobPipe::kCountsOnly. The last count is held back until
+// only has to read and hash the bytes, not hand them over. Reads go into a small private ring
+// that stays in the CPU's cache (32 KiB pieces cost half the page-cache copy time of 256 KiB
+// ones here, bench/push_vs_skopeo.sh), and the pipe carries counts of verified bytes instead of
+// bytes: a pipe made with BlobPipe::kCountsOnly. The last count is held back until
 // release_last(), so the blob's final bytes are not sent before its digest is checked.
 // Producer thread only.
 #pragma once
@@ -35,9 +34,6 @@ class VerifiedRangeWriter final : public io::BufferExchange {
   bool give(std::byte* buffer, std::size_t size) override;
   void discard(std::byte* buffer) override;
 
-  // Hashes and counts bytes that are not the ring's (a mapped file's); false once the consumer
-  // has closed the pipe.
-  bool verify(std::span<const std::byte> bytes);
   bool release_last();
   std::uint64_t bytes_given() const { return given_; }
 
