@@ -19,6 +19,8 @@
 
 namespace layerpush::engine {
 
+// Client CPU of the 0.5 GB OCI push (perf stat task-clock, medians of 5, three rounds): 8 KiB
+// 589-655 ms, 16 KiB 572-637, 32 KiB 534-595, 64 KiB 805-840, 128 KiB 786-822.
 inline constexpr std::size_t kVerifyReadSize = 32 << 10;
 inline constexpr unsigned kVerifyReadDepth = 2;
 // Verified bytes per count (the counts-only pipe's buffer_size). A count per MiB rather than per
