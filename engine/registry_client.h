@@ -197,9 +197,9 @@ class RegistryClient {
   template <class Request>
   void authorize(Request& request, const Url& url) const;
 
-  // GET or HEAD /v2/NAME/manifests/REF, accepting every manifest and index type.
-  http::request<http::string_body> manifest_request(http::verb verb,
-                                                    const std::string& reference) const;
+  // /v2/NAME/manifests/REF, and a GET or HEAD of it accepting every manifest and index type.
+  Url manifest_url(const std::string& reference) const;
+  http::request<http::string_body> manifest_request(http::verb verb, const Url& url) const;
   asio::awaitable<Response> ask_for_manifest(http::verb verb, const std::string& reference);
   // The digest a manifest answer names in Docker-Content-Digest; the header is optional in the
   // OCI spec (and may name another algorithm), so nullopt says nothing.

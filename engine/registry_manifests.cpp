@@ -33,17 +33,21 @@ asio::awaitable<hashing::Digest> RegistryClient::put_manifest(const std::string&
   co_return digest;
 }
 
-http::request<http::string_body> RegistryClient::manifest_request(
-    http::verb verb, const std::string& reference) const {
-  auto ask = request(verb, api("manifests/" + reference));
+Url RegistryClient::manifest_url(const std::string& reference) const {
+  return api("manifests/" + reference);
+}
+
+http::request<http::string_body> RegistryClient::manifest_request(http::verb verb,
+                                                                  const Url& url) const {
+  auto ask = request(verb, url);
   ask.set(http::field::accept, manifest_accept());
   return ask;
 }
 
 asio::awaitable<Response> RegistryClient::ask_for_manifest(http::verb verb,
                                                            const std::string& reference) {
-  const Url url = api("manifests/" + reference);
-  auto ask = manifest_request(verb, reference);
+  const Url url = manifest_url(reference);
+  auto ask = manifest_request(verb, url);
   auto response = co_await send(ask, url);
   co_return response;
 }

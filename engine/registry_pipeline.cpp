@@ -64,7 +64,8 @@ asio::awaitable<void> RegistryClient::check_some(
       batch.push_back(request(http::verb::get, v2));
     }
     // The manifest first, so that it does not wait behind the blobs at the registry.
-    if (manifest_pending) batch.push_back(manifest_request(http::verb::head, *manifest_reference));
+    if (manifest_pending)
+      batch.push_back(manifest_request(http::verb::head, manifest_url(*manifest_reference)));
     const std::size_t count = std::min(which.size() - first, kMaxPipelined - batch.size());
     for (std::size_t i = 0; i < count; ++i)
       batch.push_back(request(http::verb::head, blob_url(digests[which[first + i]])));
