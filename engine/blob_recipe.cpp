@@ -46,9 +46,7 @@ std::optional<ProducedBlob> produce_blob(
   }
 
   hashing::Sha256 raw_hash;
-  const Compression algorithm =
-      recipe.encoding == Encoding::kZstd ? Compression::kZstd : Compression::kGzip;
-  BlockCompressor compressor({algorithm, recipe.level}, emit);
+  BlockCompressor compressor({compression_of(recipe.encoding), recipe.level}, emit);
   const bool completed = read_stored(recipe, reader, [&](std::span<const std::byte> piece) {
     raw_hash.update(piece);
     return compressor.feed(piece);

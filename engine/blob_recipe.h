@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "engine/compression.h"
 #include "hashing/digest.h"
 #include "io/range_reader.h"
 
@@ -20,6 +21,11 @@ namespace layerpush::engine {
 // kSynthetic: `length` bytes made from `seed` (engine/synthetic_blob.h), for benchmarks.
 // kGzip, kZstd: compressed on the fly at `level` (engine/block_compressor.h).
 enum class Encoding { kAsStored, kGzip, kRemote, kSynthetic, kZstd };
+
+// The algorithm of a compressing encoding: kZstd for kZstd, else kGzip.
+inline Compression compression_of(Encoding encoding) {
+  return encoding == Encoding::kZstd ? Compression::kZstd : Compression::kGzip;
+}
 
 struct RemoteBlob;  // engine/blob_download.h
 class SpillFile;    // engine/spill_file.h

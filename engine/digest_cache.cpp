@@ -78,8 +78,7 @@ std::optional<DigestCache::Identity> identity_from(const struct stat& st,
       recipe.length,
       static_cast<std::uint64_t>(recipe.encoding),
       static_cast<std::uint64_t>(recipe.level),
-      compress_block_size(recipe.encoding == Encoding::kZstd ? Compression::kZstd
-                                                             : Compression::kGzip),  // format
+      compress_block_size(compression_of(recipe.encoding)),  // part of the bytes' format
   };
   const XXH128_hash_t h = XXH3_128bits(fields, sizeof fields);
   return DigestCache::Identity{h.high64, h.low64};
