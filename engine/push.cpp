@@ -94,16 +94,30 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
     image.manifest_bytes = build_docker_manifest(image);
     check_destination_digest(destination, *image.manifest_bytes);
   }
+  const auto order = upload_order(image);
+  const std::size_t lanes =
+      std::min<std::size_t>(static_cast<std::size_t>(options.jobs), order.size());
+  // Each lane's first blob: its session is asked for in the first look, unless a mount from
+  // elsewhere or an earlier run's session is to be tried first.
+  std::vector<std::size_t> open_first;
+  for (std::size_t k = 0; k < lanes; ++k) {
+    const auto& blob = image.blobs[order[k]];
+    if (blob.digest && !context.mount_from && !journal.find(client.where(), *blob.digest))
+      open_first.push_back(order[k]);
+  }
   // Credentials, and what the registry holds already, in one round trip where it wants no login
   // (README, target 5). The lanes send no HEAD for a blob it answered, and a re-push of the
   // image the tag names stops here.
-  const PushPresence first_look = authenticate_and_look(session, image, destination, options.jobs);
+  PushPresence first_look =
+      authenticate_and_look(session, image, destination, options.jobs, open_first);
   const KnownPresence& presence = first_look.known;
   const bool already_there = first_look.already_there;
   context.presence = &presence;
 
-  const auto order = upload_order(image);
-  std::size_t next = 0;
+  // The lanes' first blobs are order[0, lanes), one each; a lane's later ones come from the
+  // rest, reserved a round ahead.
+  std::size_t next_first = 0;
+  std::size_t next = lanes;
   std::exception_ptr first_failure;
   // The blob a lane takes next gets its upload session opened behind the PUT of the one before
   // (SessionAhead), when it is known to be missing and has no earlier session to resume.
@@ -115,10 +129,14 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   auto lane = [&]() -> asio::awaitable<void> {
     LaneSessions sessions;
     std::optional<std::size_t> reserved;  // taken from the queue for this lane's next round
-    while ((reserved || next < order.size()) && !client.cancelled()) {
-      const std::size_t i = reserved ? *std::exchange(reserved, std::nullopt) : order[next++];
+    while ((reserved || next_first < lanes || next < order.size()) && !client.cancelled()) {
+      const std::size_t i = reserved             ? *std::exchange(reserved, std::nullopt)
+                            : next_first < lanes ? order[next_first++]
+                                                 : order[next++];
       co_await resolve_digest(context, image.blobs[i], recalled[i]);
       if (observer) observer->blob_ready(i, image.blobs[i]);
+      if (auto opened = std::exchange(first_look.sessions[i], std::nullopt))
+        sessions.for_this = std::move(opened);
       sessions.for_next = {};
       if (next < order.size() && ahead_of_time(order[next])) {
         reserved = order[next++];
@@ -131,8 +149,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
       if (observer) observer->blob_done(i, report.blobs[i]);
     }
   };
-  const int lanes = already_there ? 0 : std::min<int>(options.jobs, static_cast<int>(order.size()));
-  for (int l = 0; l < lanes; ++l)
+  for (std::size_t l = 0; l < (already_there ? 0 : lanes); ++l)
     asio::co_spawn(ioc, lane, [&](std::exception_ptr e) {
       // The first failure is the cause; the others are lanes stopping because of it.
       if (e && !first_failure) {

@@ -1,6 +1,8 @@
 #include "engine/push_presence.h"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "hashing/sha256.h"
 
@@ -8,12 +10,15 @@ namespace layerpush::engine {
 namespace asio = boost::asio;
 
 PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
-                                   const Reference& destination, int jobs) {
+                                   const Reference& destination, int jobs,
+                                   const std::vector<std::size_t>& open) {
   auto& client = session.client();
   std::vector<hashing::Digest> digests;
   std::vector<std::size_t> blobs;  // image blob index of each digest
+  std::vector<std::size_t> opened;  // `open`, as indices into `digests`
   for (std::size_t i = 0; i < image.blobs.size(); ++i) {
     if (!image.blobs[i].digest) continue;
+    if (std::find(open.begin(), open.end(), i) != open.end()) opened.push_back(digests.size());
     digests.push_back(*image.blobs[i].digest);
     blobs.push_back(i);
   }
@@ -30,7 +35,8 @@ PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
   const bool at_once = !session.credentials();
   if (at_once) {
     session.run([&]() -> asio::awaitable<void> {
-      answer = co_await client.check_presence(digests, manifest_reference, connections, true);
+      answer =
+          co_await client.check_presence(digests, manifest_reference, connections, true, opened);
     });
   }
   const Response* ping = answer.ping ? &*answer.ping : nullptr;
@@ -38,7 +44,8 @@ PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
   const bool asked_again = !ping || ping->result() != http::status::ok;
   session.run([&]() -> asio::awaitable<void> {
     if (asked_again && (!digests.empty() || manifest_reference))
-      answer = co_await client.check_presence(digests, manifest_reference, connections);
+      answer =
+          co_await client.check_presence(digests, manifest_reference, connections, false, opened);
     if (!manifest_reference || answer.manifest_answered) co_return;
     try {  // redirected, or no Docker-Content-Digest: asked alone, the long way
       answer.manifest = co_await client.manifest_digest(*manifest_reference);
@@ -51,9 +58,22 @@ PushPresence authenticate_and_look(RegistrySession& session, const Image& image,
   result.known.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
   result.known.blobs.resize(image.blobs.size());
-  for (std::size_t k = 0; k < blobs.size(); ++k) result.known.blobs[blobs[k]] = answer.blobs[k];
+  result.sessions.resize(image.blobs.size());
+  for (std::size_t k = 0; k < blobs.size(); ++k) {
+    result.known.blobs[blobs[k]] = answer.blobs[k];
+    result.sessions[blobs[k]] = std::move(answer.sessions[k]);
+  }
   result.already_there =
       answer.manifest && *answer.manifest == hashing::sha256_of(*image.manifest_bytes);
+  if (result.already_there) {
+    // Only where the registry cannot mount (it answered 202 for a blob it holds): nothing will
+    // be sent into these.
+    session.run([&]() -> asio::awaitable<void> {
+      for (auto& opened_session : result.sessions)
+        if (auto location = std::exchange(opened_session, std::nullopt))
+          co_await client.cancel_upload(*location);
+    });
+  }
   return result;
 }
 

@@ -77,15 +77,23 @@ class RegistryClient {
   // ran out, any status but 200 and 404), and the caller asks that one again on its own.
   // With `ping`, a GET /v2/ goes first, for authenticate(): before it, the registry's answers
   // count only if the GET's is a 200 (no authentication wanted).
+  // The digests `open` names (indices into `digests`, at most one per connection) are asked
+  // instead with POST blobs/uploads/?mount=D&from=NAME, a mount from this same repository: 201
+  // says the blob is in, and 202 that it is not, with an upload session opened for it (its
+  // Location in `sessions`). A missing blob's upload then starts without a round trip of its
+  // own, and a blob that is there opens no session (PROTOCOL.md: a registry that cannot mount
+  // answers 202, as it does for a blob it lacks).
   struct Presence {
     std::optional<Response> ping;
     std::vector<std::optional<bool>> blobs;  // in the order of `digests`
+    std::vector<std::optional<Url>> sessions;  // in the order of `digests`
     bool manifest_answered = false;
     std::optional<hashing::Digest> manifest;  // what the reference names; nullopt: nothing
   };
   asio::awaitable<Presence> check_presence(const std::vector<hashing::Digest>& digests,
                                            const std::optional<std::string>& manifest_reference,
-                                           std::size_t connections, bool ping = false);
+                                           std::size_t connections, bool ping = false,
+                                           const std::vector<std::size_t>& open = {});
   // POST /v2/NAME/blobs/uploads/; returns the upload session's Location.
   asio::awaitable<Url> start_upload();
   // Where an upload session stands: GET LOCATION answers 204 with the newest Location and a
@@ -213,11 +221,15 @@ class RegistryClient {
   // order (registry_pipeline.cpp). One attempt, no retries: an unanswered request is nullopt.
   asio::awaitable<std::vector<std::optional<Response>>> send_pipelined(
       std::vector<http::request<http::string_body>>& requests);
-  // check_presence()'s work on one connection: the blobs `which` names, and the manifest.
+  // check_presence()'s work on one connection: the blobs `which` names (asked with a HEAD, or
+  // for `opened` with the POST that opens a session), and the manifest.
   asio::awaitable<void> check_some(const std::vector<hashing::Digest>& digests,
                                    std::vector<std::size_t> which,
+                                   std::optional<std::size_t> opened,
                                    const std::optional<std::string>& manifest_reference, bool ping,
                                    Presence& presence);
+  // POST blobs/uploads/?mount=DIGEST&from=FROM.
+  Url mount_url(const hashing::Digest& digest, const std::string& from) const;
   // One attempt, on a fresh connection once more if a pooled one turns out to be closed.
   asio::awaitable<Response> send_once(http::request<http::string_body>& request, const Url& url);
   // Sends a request whose `length`-byte body is streamed from `body`. One attempt. With an

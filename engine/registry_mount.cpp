@@ -4,10 +4,14 @@
 
 namespace layerpush::engine {
 
+Url RegistryClient::mount_url(const hashing::Digest& digest, const std::string& from) const {
+  // Digests and repository names hold no character a query must escape.
+  return api("blobs/uploads/?mount=" + digest.str() + "&from=" + from);
+}
+
 asio::awaitable<RegistryClient::MountResult> RegistryClient::mount_blob(
     const hashing::Digest& digest, const std::string& from) {
-  // Digests and repository names hold no character a query must escape.
-  const Url url = api("blobs/uploads/?mount=" + digest.str() + "&from=" + from);
+  const Url url = mount_url(digest, from);
   auto post = request(http::verb::post, url);
   auto response = co_await send(post, url);
   MountResult result;

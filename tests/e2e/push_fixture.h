@@ -93,10 +93,20 @@ class PushTest : public ::testing::Test {
     return digests;
   }
 
+  // Requests that opened an upload session (a POST answered 202) or carried a blob's bytes. A
+  // POST answered otherwise did neither: 201 mounted a blob (a push asks for each lane's first
+  // blob with a mount from its own repository, which says the blob is in), 401 was refused.
   int blob_uploads_seen() const {
-    return registry_->count_requests("POST", "/blobs/uploads/") +
+    return count_answered("POST", "/blobs/uploads/", 202) +
            registry_->count_requests("PATCH", "/blobs/uploads/") +
            registry_->count_requests("PUT", "/blobs/uploads/");
+  }
+  // Requests whose method equals `method`, whose URI holds `uri_part`, answered `status`.
+  int count_answered(std::string_view method, std::string_view uri_part, int status) const {
+    int n = 0;
+    for (const auto& r : registry_->requests())
+      n += r.method == method && r.uri.find(uri_part) != std::string::npos && r.status == status;
+    return n;
   }
 
   TempDir temp_{"layerpush-e2e"};

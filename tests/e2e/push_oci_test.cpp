@@ -42,10 +42,13 @@ TEST_F(PushOciTest, RePushOfUnchangedImageSendsNoBlobBytes) {
   EXPECT_EQ(again["bytes_uploaded"], 0);
   for (const auto& blob : again["blobs"]) EXPECT_EQ(blob["action"], "exists");
   EXPECT_EQ(blob_uploads_seen(), 0) << registry_->log_text();
-  // One HEAD for the manifest and one per blob, all sent before the first answer came back; the
-  // manifest's answer says the tag already names this image, so nothing is put again.
+  // One HEAD for the manifest and one question per blob, all sent before the first answer came
+  // back: a HEAD, or for each of the five lanes' first blobs the POST that would have opened
+  // its session and mounted it from the repository itself instead. The manifest's answer says
+  // the tag already names this image, so nothing is put again.
   EXPECT_EQ(registry_->count_requests("HEAD", "/manifests/"), 1);
-  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/sha256:"), 5);
+  EXPECT_EQ(count_answered("POST", "/blobs/uploads/?mount=", 201), 5) << registry_->log_text();
+  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/sha256:"), 0);
   EXPECT_EQ(registry_->count_requests("PUT", "/manifests/"), 0) << "nothing to put again";
 }
 
@@ -54,9 +57,12 @@ TEST_F(PushOciTest, RePushWithOneLaneIsOneGetAndOnePipelinedBatch) {
   push_json({"oci:" + dir("oci") + ":v1", dest("e2e/app:v1")});
   registry_->forget_requests();
   auto again = push_json({"--jobs", "1", "oci:" + dir("oci") + ":v1", dest("e2e/app:v1")});
-  EXPECT_EQ(again["requests"], 7) << "GET /v2/, then HEADs of the manifest and of 5 blobs";
+  EXPECT_EQ(again["requests"], 7)
+      << "GET /v2/, then a HEAD of the manifest, a mount POST for the lane's first blob and "
+         "HEADs of the other 4";
   EXPECT_EQ(again["connections"], 1);
-  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/"), 5) << registry_->log_text();
+  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/"), 4) << registry_->log_text();
+  EXPECT_EQ(count_answered("POST", "/blobs/uploads/?mount=", 201), 1) << registry_->log_text();
   ASSERT_EQ(again["blobs"].size(), 5u);
   for (const auto& blob : again["blobs"]) EXPECT_EQ(blob["action"], "exists");
 
@@ -65,7 +71,8 @@ TEST_F(PushOciTest, RePushWithOneLaneIsOneGetAndOnePipelinedBatch) {
   registry_->forget_requests();
   auto other = push_json({"--jobs", "1", "oci:" + dir("oci") + ":v1", dest("e2e/app:v2")});
   EXPECT_EQ(other["requests"], 8) << "and the manifest's PUT";
-  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/sha256:"), 5);
+  EXPECT_EQ(registry_->count_requests("HEAD", "/blobs/sha256:"), 4);
+  EXPECT_EQ(blob_uploads_seen(), 0) << registry_->log_text();
   EXPECT_EQ(registry_->count_requests("PUT", "/manifests/v2"), 1);
 }
 

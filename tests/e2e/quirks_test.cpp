@@ -109,7 +109,8 @@ TEST_P(RedirectTest, UploadsAndReadsFollowTheRedirectToAnotherPort) {
   start_proxy(json::array({{{"method", "PUT"}, {"path", "/blobs/uploads/"}, {"listener", 0}, {"redirect", redirect}},
                            {{"method", "HEAD"}, {"listener", 0}, {"redirect", redirect}}}),
               {.second_listener = true});
-  auto r = push_via("e2e/quirk:v1");
+  // One lane: its first blob is asked with a mount POST, the other three with HEADs.
+  auto r = push_via("e2e/quirk:v1", {"--jobs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   int redirected_puts = 0;
   int redirected_heads = 0;
@@ -119,7 +120,7 @@ TEST_P(RedirectTest, UploadsAndReadsFollowTheRedirectToAnotherPort) {
     redirected_heads += p.method == "HEAD";
   }
   EXPECT_EQ(redirected_puts, 4);
-  EXPECT_EQ(redirected_heads, 5);  // 4 blobs' and the manifest's (is the tag this image already?)
+  EXPECT_EQ(redirected_heads, 4);  // 3 blobs' and the manifest's (is the tag this image already?)
   expect_image_intact("e2e/quirk:v1", image);
 }
 

@@ -96,7 +96,10 @@ TEST_F(RetryTest, AStalledRequestTimesOutAndIsRetried) {
 
 TEST_F(RetryTest, GivesUpAfterTheConfiguredRetriesWithExit1AndTheCause) {
   small_image("e2e/retry:v1");
-  start_proxy(json::array({{{"method", "HEAD"}, {"respond", {{"status", 503}}}}}));
+  // Every question about a blob: the HEADs, and the mount POSTs that ask about each lane's first.
+  start_proxy(
+      json::array({{{"method", "HEAD"}, {"respond", {{"status", 503}}}},
+                   {{"method", "POST"}, {"path", "mount="}, {"respond", {{"status", 503}}}}}));
   auto r = push_via("e2e/retry:v1", {"--retries", "2"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find(via("e2e/retry:v1")), std::string::npos) << r.err;
@@ -111,7 +114,9 @@ TEST_F(RetryTest, GivesUpAfterTheConfiguredRetriesWithExit1AndTheCause) {
 
 TEST_F(RetryTest, ARetryAfterBeyondAMinuteIsNotWaitedFor) {
   small_image("e2e/retry:v1");
-  start_proxy(json::array({{{"method", "HEAD"}, {"respond", {{"status", 429}, {"headers", {{"Retry-After", "3600"}}}}}}}));
+  const json too_many = {{"status", 429}, {"headers", {{"Retry-After", "3600"}}}};
+  start_proxy(json::array({{{"method", "HEAD"}, {"respond", too_many}},
+                           {{"method", "POST"}, {"path", "mount="}, {"respond", too_many}}}));
   auto r = push_via("e2e/retry:v1");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("429 Too Many Requests"), std::string::npos) << r.err;
