@@ -4,8 +4,11 @@
 #include <isa-l/igzip_lib.h>
 #include <zstd.h>
 
+#include <cstring>
 #include <memory>
 #include <stdexcept>
+
+#include "engine/isal_stream.h"
 
 namespace layerpush::engine {
 namespace {
@@ -22,7 +25,11 @@ std::size_t level_buffer_size(int level) {
 std::vector<std::uint8_t> deflate_block(int level, std::span<const std::uint8_t> input, bool last) {
   thread_local std::vector<std::uint8_t> level_buffer;
   level_buffer.resize(level_buffer_size(level));
-  isal_zstream s;
+  // The thread's stream, at an address ISA-L's level-1 bug sees alike on every thread
+  // (engine/isal_stream.h); zeroed for each block, so nothing of the last block is left in it.
+  thread_local const IsalStream stream = make_isal_stream();
+  isal_zstream& s = *stream;
+  std::memset(&s, 0, sizeof s);
   isal_deflate_init(&s);
   s.gzip_flag = IGZIP_DEFLATE;
   s.level = static_cast<std::uint32_t>(level);

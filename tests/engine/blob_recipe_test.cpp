@@ -1,5 +1,5 @@
-// GzipEncoder (deterministic, valid gzip that decompresses to its input) and produce_blob (file
-// ranges and inline bytes, as stored or gzip-compressed, with both digests, and early stops).
+// produce_blob: file ranges and inline bytes, as stored or gzip-compressed, with both digests,
+// and early stops.
 #include "engine/blob_recipe.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +14,6 @@
 #include <system_error>
 #include <vector>
 
-#include "engine/gzip_encoder.h"
 #include "hashing/sha256.h"
 #include "io/range_reader.h"
 #include "tests/support/process.h"
@@ -39,10 +38,6 @@ std::string text_bytes(std::size_t n) {
   for (std::size_t i = 0; out.size() < n; ++i) out += kWords[(i * 7 + i / 5) % 6];
   out.resize(n);
   return out;
-}
-
-std::span<const std::byte> bytes_of(const std::string& s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
 }
 
 std::uint32_t le32(const std::string& s, std::size_t at) {
@@ -88,106 +83,6 @@ std::string gunzip(const std::string& gz) {
   EXPECT_EQ(le32(gz, gz.size() - 8), crc) << "trailer CRC32";
   EXPECT_EQ(le32(gz, gz.size() - 4), static_cast<std::uint32_t>(out.size())) << "trailer ISIZE";
   return out;
-}
-
-// Compresses `input` fed in pieces of `piece` bytes (0: all at once), then ends the stream.
-std::string gzip(const std::string& input, std::size_t piece = 0, int level = 1) {
-  GzipEncoder encoder(level);
-  std::string out;
-  auto sink = [&](std::span<const std::byte> bytes) {
-    out.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    return true;
-  };
-  if (piece == 0) piece = input.size() + 1;
-  for (std::size_t at = 0; at < input.size(); at += piece)
-    EXPECT_TRUE(
-        encoder.feed(bytes_of(input).subspan(at, std::min(piece, input.size() - at)), false, sink));
-  EXPECT_TRUE(encoder.feed({}, true, sink));
-  return out;
-}
-
-TEST(GzipEncoderTest, SameInputGivesTheSameBytes) {
-  const std::string input = random_bytes(700 << 10, 1) + text_bytes(900 << 10);
-  const std::string a = gzip(input, 256 << 10);
-  const std::string b = gzip(input, 256 << 10);
-  EXPECT_EQ(a.size(), b.size());
-  EXPECT_TRUE(a == b) << "two compressions of the same input differ";
-  EXPECT_EQ(hashing::sha256_of(a), hashing::sha256_of(b));
-}
-
-TEST(GzipEncoderTest, OutputDecompressesToTheInput) {
-  const std::string text = text_bytes(2 << 20);
-  const std::string gz = gzip(text, 1 << 20);
-  EXPECT_LT(gz.size(), text.size() / 4) << "text did not compress";
-  EXPECT_TRUE(gunzip(gz) == text);
-}
-
-TEST(GzipEncoderTest, IncompressibleInputLargerThanTheOutputPieceRoundTrips) {
-  // More than 256 KiB of output per feed: the encoder must drain its output buffer repeatedly.
-  const std::string input = random_bytes(1 << 20, 2);
-  const std::string gz = gzip(input);
-  EXPECT_GT(gz.size(), input.size() / 2);
-  EXPECT_TRUE(gunzip(gz) == input);
-}
-
-TEST(GzipEncoderTest, EveryLevelRoundTrips) {
-  const std::string input = text_bytes(300 << 10) + random_bytes(300 << 10, 3);
-  for (int level = 0; level <= 3; ++level) {
-    SCOPED_TRACE("level " + std::to_string(level));
-    const std::string gz = gzip(input, 100 << 10, level);
-    EXPECT_TRUE(gunzip(gz) == input);
-    EXPECT_TRUE(gz == gzip(input, 100 << 10, level)) << "not deterministic";
-  }
-}
-
-TEST(GzipEncoderTest, OddPieceSizesRoundTrip) {
-  const std::string input = text_bytes(200 << 10) + random_bytes(50 << 10, 4);
-  for (std::size_t piece : {1u, 7u, 4093u, 65537u}) {
-    SCOPED_TRACE("pieces of " + std::to_string(piece));
-    EXPECT_TRUE(gunzip(gzip(input, piece)) == input);
-  }
-}
-
-TEST(GzipEncoderTest, EmptyInputGivesAValidEmptyStream) {
-  const std::string gz = gzip("");
-  EXPECT_TRUE(gunzip(gz).empty());
-  EXPECT_EQ(le32(gz, gz.size() - 8), 0u);
-  EXPECT_EQ(le32(gz, gz.size() - 4), 0u);
-  EXPECT_EQ(gz, gzip("")) << "not deterministic";
-}
-
-TEST(GzipEncoderTest, SystemGzipAcceptsTheOutput) {
-  const std::string input = text_bytes(500 << 10) + random_bytes(300 << 10, 5);
-  auto result = testing::run_command({"gzip", "-dc"}, gzip(input, 128 << 10));
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_TRUE(result.out == input) << "gzip -dc gave " << result.out.size() << " bytes";
-}
-
-TEST(GzipEncoderTest, SinkReturningFalseStopsFeed) {
-  const std::string input = random_bytes(2 << 20, 6);
-  GzipEncoder encoder;
-  int calls = 0;
-  EXPECT_FALSE(encoder.feed(bytes_of(input), false, [&](std::span<const std::byte> piece) {
-    EXPECT_GT(piece.size(), 0u);
-    ++calls;
-    return false;
-  }));
-  EXPECT_EQ(calls, 1) << "the sink was called again after asking to stop";
-}
-
-TEST(GzipEncoderTest, SinkReturningFalseAtTheTrailerStopsFeed) {
-  GzipEncoder encoder;
-  int calls = 0;
-  EXPECT_FALSE(encoder.feed(bytes_of(std::string("abc")), true, [&](auto) {
-    ++calls;
-    return false;
-  }));
-  EXPECT_EQ(calls, 1);
-}
-
-TEST(GzipEncoderTest, RefusesLevelsOutsideZeroToThree) {
-  EXPECT_THROW(GzipEncoder(4), std::invalid_argument);
-  EXPECT_THROW(GzipEncoder(-1), std::invalid_argument);
 }
 
 // A temporary file holding random bytes, and a pread reader with small buffers so that a range

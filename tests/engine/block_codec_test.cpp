@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/engine/isal_block.h"
+
 namespace layerpush::engine {
 namespace {
 
@@ -98,6 +100,33 @@ TEST(BlockCodecTest, TheBytesAfterABlockInMemoryDoNotChangeIt) {
             << compression_name(algorithm) << " level " << level << ", filler " << i;
     }
   }
+}
+
+}  // namespace
+}  // namespace layerpush::engine
+
+namespace layerpush::engine {
+namespace {
+
+// ISA-L's level-1 body files a block's third position by where its stream lives
+// (engine/isal_stream.h): on every thread the block below must still come out as the placed
+// stream makes it, with the match back to that position found.
+TEST(BlockCodecTest, ALevelOneBlockIsTheSameOnEveryThreadWhateverItsStack) {
+  const Bytes block = block_whose_third_position_matters();
+  const auto placed = make_isal_stream();
+  const Bytes expected = deflate_level1(*placed, block);
+  std::vector<Bytes> results(16);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < results.size(); ++t)
+    threads.emplace_back([&, t] {
+      // A different depth of stack on each thread, as the callers' call chains differ.
+      std::vector<char> depth(t * 40000);
+      asm volatile("" : : "r"(depth.data()) : "memory");
+      results[t] = compress_block(Compression::kGzip, 1, block, false);
+    });
+  for (auto& t : threads) t.join();
+  for (std::size_t t = 0; t < results.size(); ++t)
+    EXPECT_EQ(results[t], expected) << "thread " << t;
 }
 
 }  // namespace
