@@ -19,7 +19,8 @@ namespace layerpush::engine {
 // over ten workers. zstd, 4 MiB, each frame's window spanning its block: pushing a 1.1 GB archive
 // of /usr files (bench/perf_targets.sh section 2), level 2 in such frames made 0.97x the bytes
 // of level 3 in 1 MiB frames for two thirds of the client's CPU (zstd's default level 3 is not
-// needed to stay under 0.95x of skopeo's gzip). Part of the output format: changing either
+// needed to stay under 0.95x of skopeo's gzip); the default level's smaller hash table
+// (block_codec.cpp) cut another fifth of it. Part of the output format: changing either
 // changes every compressed layer's digest.
 std::size_t compress_block_size(Compression algorithm);
 

@@ -16,12 +16,12 @@ struct CompressionSettings {
   int level = 1;  // meaningful for kGzip and kZstd; see default_level()
 };
 
-// Defaults: gzip level 1 of ISA-L and zstd level 2 in 4 MiB frames (block_codec.h says why
-// level 2 and not zstd's own default of 3). gzip measured per 1 MiB block with
-// bench/compression_bench.cpp, one core, against `gzip -6` (about what Go's compress/gzip makes,
-// used by skopeo and docker): on 127 MiB sampled from a tar of /usr trees (binaries, libraries,
-// docs) igzip 1 makes 1.12x the bytes at 466 MB/s, libdeflate 2 1.03x at 123 MB/s; on text alone
-// igzip 1 makes 1.29x. The realistic corpus decides. See README.
+// Defaults: gzip level 1 of ISA-L and zstd level 2 in 4 MiB frames with a smaller hash table
+// (block_codec.h and .cpp say why level 2 and not zstd's own default of 3). gzip measured per 1 MiB
+// block with bench/compression_bench.cpp, one core, against `gzip -6` (about what Go's
+// compress/gzip makes, used by skopeo and docker): on 127 MiB sampled from a tar of /usr trees
+// (binaries, libraries, docs) igzip 1 makes 1.12x the bytes at 466 MB/s, libdeflate 2 1.03x at 123
+// MB/s; on text alone igzip 1 makes 1.29x. The realistic corpus decides. See README.
 int default_level(Compression algorithm);
 
 // "gzip", "zstd" or "none"; nullopt for anything else.

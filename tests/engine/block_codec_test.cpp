@@ -4,7 +4,9 @@
 #include "engine/block_codec.h"
 
 #include <gtest/gtest.h>
+#include <zstd.h>
 
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -127,6 +129,39 @@ TEST(BlockCodecTest, ALevelOneBlockIsTheSameOnEveryThreadWhateverItsStack) {
   for (auto& t : threads) t.join();
   for (std::size_t t = 0; t < results.size(); ++t)
     EXPECT_EQ(results[t], expected) << "thread " << t;
+}
+
+}  // namespace
+}  // namespace layerpush::engine
+
+namespace layerpush::engine {
+namespace {
+
+// One zstd frame of `block` at `level` with the frame-wide window, and the hash table size
+// `hash_log` (0: the level's own), straight from libzstd.
+Bytes zstd_reference(const Bytes& block, int level, int hash_log) {
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_windowLog, 22);
+  if (hash_log) ZSTD_CCtx_setParameter(context.get(), ZSTD_c_hashLog, hash_log);
+  Bytes out(ZSTD_compressBound(block.size()));
+  const std::size_t n =
+      ZSTD_compress2(context.get(), out.data(), out.size(), block.data(), block.size());
+  EXPECT_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+// The zstd settings are part of the output format (a layer's digest): the default is level 2
+// with a 2^14-entry hash table, any other level zstd's own tables.
+TEST(BlockCodecTest, TheDefaultZstdIsLevelTwoWithASmallerHashTableOtherLevelsAreZstds) {
+  const Bytes block = text_block(compress_block_size(Compression::kZstd), 11);
+  ASSERT_EQ(default_level(Compression::kZstd), 2);
+  EXPECT_EQ(compress_block(Compression::kZstd, 2, block, false), zstd_reference(block, 2, 14));
+  EXPECT_NE(zstd_reference(block, 2, 14), zstd_reference(block, 2, 0))
+      << "a test that shows nothing";
+  EXPECT_EQ(compress_block(Compression::kZstd, 3, block, false), zstd_reference(block, 3, 0));
+  EXPECT_EQ(compress_block(Compression::kZstd, 1, block, true), zstd_reference(block, 1, 0));
 }
 
 }  // namespace
