@@ -13,8 +13,8 @@ namespace {
 
 // The hash reads address bits 16 and up: every address in one 64 KiB window hashes alike.
 constexpr std::uintptr_t kWindow = std::uintptr_t{1} << 16;
-// About one window in 8,192 hashes right, so this scans some 32 GiB of addresses for each
-// stream; windows already in use are passed over.
+// About one window in 8,192 hashes right (one per 512 MiB of addresses, on average); this many
+// (256 GiB) are tried at most, passing over those in use.
 constexpr std::uintptr_t kWindowsToScan = std::uintptr_t{1} << 22;
 
 std::size_t mapping_size() {
