@@ -89,7 +89,7 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
       throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
     }
   };
-  auto result = co_await on_worker(context.workers, std::move(compress_and_hash));
+  auto result = co_await on_worker(context.workers.get(), std::move(compress_and_hash));
   const auto& produced = result.first;
   auto& spill = result.second;
   if (!produced) throw Error(ErrorKind::kCancelled, "push cancelled");

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <numeric>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "engine/push_presence.h"
 #include "engine/registry_session.h"
 #include "engine/tag.h"
+#include "engine/worker_pool.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -58,7 +58,7 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
   auto& client = session.client();
   // One worker per lane, plus one so a producer still winding down after a failure never holds
   // up the next blob's.
-  asio::thread_pool workers(static_cast<std::size_t>(options.jobs) + 1);
+  WorkerPool workers(static_cast<std::size_t>(options.jobs) + 1);
   const UploadJournal journal(options.upload_state ? *options.upload_state
                                                    : UploadJournal::default_folder());
   // Loaded only when some layer's digest is not known up front (a docker-archive's).

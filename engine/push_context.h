@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "engine/push.h"
 #include "engine/registry_client.h"
 #include "engine/upload_journal.h"
+#include "engine/worker_pool.h"
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
@@ -25,7 +25,7 @@ struct KnownPresence {
 
 struct PushContext {
   boost::asio::any_io_executor network;
-  boost::asio::thread_pool& workers;
+  WorkerPool& workers;
   RegistryClient& client;
   const PushOptions& options;
   io::Backend backend;

@@ -1,12 +1,11 @@
 #include "engine/sync.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -22,6 +21,7 @@
 #include "engine/sync_transfers.h"
 #include "engine/tag.h"
 #include "engine/upload_journal.h"
+#include "engine/worker_pool.h"
 
 namespace layerpush::engine {
 namespace asio = boost::asio;
@@ -96,7 +96,7 @@ class SyncRun {
   std::string backend_notice_;
   io::Backend backend_;
   asio::io_context ioc_{1};
-  asio::thread_pool workers_;
+  WorkerPool workers_;
   UploadJournal journal_;
   std::unique_ptr<SyncState> state_;
   SyncSummary summary_;

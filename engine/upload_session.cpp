@@ -54,11 +54,9 @@ asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std
   auto pipe = std::make_shared<BlobPipe>(
       context.network, kBuffersPerBlob, source ? kCountBytes : kBlobBufferSize,
       source ? BlobPipe::Memory::kCountsOnly : BlobPipe::Memory::kBuffers);
-  asio::post(context.workers, [pipe, recipe = blob.recipe,
-                               expected = ExpectedBlob{*blob.digest, *blob.size},
-                               backend = context.backend] {
-    produce_into_pipe(pipe, recipe, expected, backend);
-  });
+  asio::post(context.workers.get(),
+             [pipe, recipe = blob.recipe, expected = ExpectedBlob{*blob.digest, *blob.size},
+              backend = context.backend] { produce_into_pipe(pipe, recipe, expected, backend); });
   const std::uint64_t size = *blob.size;
   try {
     BodyReader body(pipe);

@@ -1,6 +1,11 @@
 #include "hashing/sha256.h"
 
-#include <openssl/evp.h>
+// The low-level SHA-256 functions run the same assembly as EVP's (SHA extensions where the CPU
+// has them) without what EVP's first fetch costs every process: loading openssl.cnf and filling
+// the algorithm name map, 1.7 ms of CPU in a 10 ms re-push (perf record of 30 re-pushes of the
+// perf script's OCI layout). OpenSSL 3 marks them deprecated, not removed.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <stdexcept>
 #include <string_view>
@@ -8,17 +13,11 @@
 namespace layerpush::hashing {
 
 struct Sha256::Context {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  // Fetched once: EVP_sha256() would look the implementation up again on every init.
-  static const EVP_MD* md() {
-    static EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched;
+  SHA256_CTX ctx;
+  Context() { start(); }
+  void start() {
+    if (SHA256_Init(&ctx) != 1) throw std::runtime_error("OpenSSL could not set up SHA-256");
   }
-  Context() {
-    if (!ctx || !md() || EVP_DigestInit_ex(ctx, md(), nullptr) != 1)
-      throw std::runtime_error("OpenSSL could not set up SHA-256");
-  }
-  ~Context() { EVP_MD_CTX_free(ctx); }
 };
 
 Sha256::Sha256() : context_(std::make_unique<Context>()) {}
@@ -27,14 +26,13 @@ Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(std::span<const std::byte> data) {
-  if (!data.empty()) EVP_DigestUpdate(context_->ctx, data.data(), data.size());
+  if (!data.empty()) SHA256_Update(&context_->ctx, data.data(), data.size());
 }
 
 Digest Sha256::finish() {
   std::array<std::uint8_t, 32> out{};
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context_->ctx, out.data(), &length);
-  EVP_DigestInit_ex(context_->ctx, Context::md(), nullptr);
+  SHA256_Final(out.data(), &context_->ctx);
+  context_->start();
   return Digest::from_sha256_bytes(out);
 }
 

@@ -1,6 +1,6 @@
-// Incremental SHA-256 over OpenSSL's EVP interface (which uses the CPU's SHA extensions where
-// present). One object hashes one stream; it is not thread-safe, but separate objects may run on
-// separate threads at once, which is how blobs are hashed in parallel.
+// Incremental SHA-256 over OpenSSL (which uses the CPU's SHA extensions where present). One
+// object hashes one stream; it is not thread-safe, but separate objects may run on separate
+// threads at once, which is how blobs are hashed in parallel.
 #pragma once
 
 #include <cstddef>
