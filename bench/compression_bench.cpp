@@ -1,6 +1,6 @@
 // Per-block compression speed and ratio of the libraries --compress could use: ISA-L's igzip
 // (levels 0 to 3), libdeflate (1 to 12) and zstd, each compressing the same corpus cut into
-// 1 MiB blocks compressed independently (engine/block_codec.h's compress_block_size()), on one
+// 1 MiB blocks compressed independently (engine/compress/block_codec.h's compress_block_size()), on one
 // thread. The corpus is real files from /usr/include and /usr/share read at start (headers,
 // text, scripts, data; files already compressed left out), 8 MiB by default
 // (LAYERPUSH_BENCH_CORPUS_MIB), or the first bytes of LAYERPUSH_BENCH_CORPUS_FILE (a tar of /usr
@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/block_codec.h"
+#include "engine/compress/block_codec.h"
 
 namespace layerpush {
 namespace {
@@ -135,7 +135,7 @@ void BM_Zstd(benchmark::State& state) {
 BENCHMARK(BM_Zstd)->Arg(1)->Arg(3)->Arg(6)->Arg(9)->MinTime(kMinTime);
 
 // What the engine runs: arg 0 is gzip level 1 in 1 MiB blocks, arg 1 zstd level 2 in 4 MiB
-// frames (the defaults, engine/block_codec.h).
+// frames (the defaults, engine/compress/block_codec.h).
 void BM_Engine(benchmark::State& state) {
   const auto algorithm = state.range(0) == 0 ? engine::Compression::kGzip : engine::Compression::kZstd;
   const int level = engine::default_level(algorithm);

@@ -20,10 +20,10 @@
 #include <string>
 #include <thread>
 
-#include "engine/image.h"
-#include "engine/push.h"
-#include "engine/registry_session.h"
-#include "engine/synthetic_image.h"
+#include "engine/image/image.h"
+#include "engine/transfer/push.h"
+#include "engine/registry/registry_session.h"
+#include "engine/image/synthetic_image.h"
 #include "hashing/sha256.h"
 #include "tools/sink/sink_server.h"
 

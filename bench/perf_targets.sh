@@ -176,7 +176,7 @@ PY
     rm -rf "$work/layers"
     # Written out now, not while the first timed pushes read it (that cost them up to 0.6 s).
     sync
-    # layerpush's digest cache ignores files changed in the last 100 ms (engine/digest_cache.h):
+    # layerpush's digest cache ignores files changed in the last 100 ms (engine/transfer/digest_cache.h):
     # a re-push measured straight after the archive is made would otherwise start cold.
     sleep 1
   fi

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/docker_archive.h"
+#include "engine/image/docker_archive.h"
 #include "hashing/sha256.h"
 #include "io/file.h"
 #include "io/tar_index.h"

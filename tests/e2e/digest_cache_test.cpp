@@ -18,7 +18,7 @@ class DigestCacheTest : public PushTest {
     PushTest::SetUp();
     make_image({"--format", "docker-archive", "--out", archive_, "--layers", "3", "--layer-size",
                 "2M", "--content", "text", "--name", "e2e/cached:1"});
-    // A file changed in the last 100 ms is not cached yet (engine/digest_cache.h).
+    // A file changed in the last 100 ms is not cached yet (engine/transfer/digest_cache.h).
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
   }
 

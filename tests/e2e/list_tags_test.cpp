@@ -1,7 +1,7 @@
 // RegistryClient::list_tags against the real registry (which answers in one page), against
 // pages as Docker Hub and distribution 3 split them (Link: <…>; rel="next", scripted by the fault
 // proxy, since distribution 2.8.2 never pages tags), and for a repository the registry lacks.
-#include "engine/registry_session.h"
+#include "engine/registry/registry_session.h"
 #include "tests/e2e/proxy_fixture.h"
 
 namespace layerpush::testing {

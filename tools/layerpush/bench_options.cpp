@@ -1,8 +1,8 @@
 #include "tools/layerpush/bench_options.h"
 
-#include "engine/byte_size.h"
-#include "engine/error.h"
-#include "engine/sweep_list.h"
+#include "engine/util/byte_size.h"
+#include "engine/util/error.h"
+#include "engine/util/sweep_list.h"
 #include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/reference.h"
+#include "engine/image/reference.h"
 #include "tools/layerpush/registry_flags.h"
 
 namespace layerpush::cli {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/percentiles.h"
-#include "engine/push.h"
+#include "engine/util/percentiles.h"
+#include "engine/transfer/push.h"
 
 namespace layerpush::cli {
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "engine/error.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/bench_output.h"
 
 namespace layerpush::cli {

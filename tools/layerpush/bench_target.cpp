@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "engine/error.h"
-#include "engine/registry_session.h"
+#include "engine/util/error.h"
+#include "engine/registry/registry_session.h"
 #include "hashing/digest.h"
 
 namespace layerpush::cli {

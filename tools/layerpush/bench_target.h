@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "engine/push.h"
+#include "engine/transfer/push.h"
 #include "tools/layerpush/bench_result.h"
 
 namespace layerpush::cli {

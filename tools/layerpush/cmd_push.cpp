@@ -2,7 +2,7 @@
 // to a registry.
 #include <memory>
 
-#include "engine/image_source.h"
+#include "engine/image/image_source.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/push_flags.h"
 

@@ -1,7 +1,7 @@
 #include "tools/layerpush/connection_flags.h"
 
-#include "engine/error.h"
-#include "engine/reference.h"
+#include "engine/util/error.h"
+#include "engine/image/reference.h"
 
 namespace layerpush::cli {
 

@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "engine/tls_context.h"
+#include "engine/http/tls_context.h"
 
 namespace layerpush::cli {
 

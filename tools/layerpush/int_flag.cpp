@@ -1,6 +1,6 @@
 #include "tools/layerpush/int_flag.h"
 
-#include "engine/error.h"
+#include "engine/util/error.h"
 
 namespace layerpush::cli {
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "engine/oci_layout_writer.h"
+#include "engine/copy/oci_layout_writer.h"
 #include "tools/layerpush/push_output.h"
 
 namespace layerpush::cli {

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <vector>
 
-#include "engine/error.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/commands.h"
 
 int main(int argc, char** argv) {

@@ -1,7 +1,7 @@
 #include "tools/layerpush/push_flags.h"
 
-#include "engine/byte_size.h"
-#include "engine/error.h"
+#include "engine/util/byte_size.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {

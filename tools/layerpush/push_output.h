@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/push.h"
+#include "engine/transfer/push.h"
 
 namespace layerpush::cli {
 

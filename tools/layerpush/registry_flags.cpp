@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "engine/error.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/password_input.h"
 
 namespace layerpush::cli {

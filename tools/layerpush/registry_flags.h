@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "engine/reference.h"
-#include "engine/registry_options.h"
+#include "engine/image/reference.h"
+#include "engine/registry/registry_options.h"
 #include "tools/layerpush/connection_flags.h"
 #include "tools/layerpush/retry_flags.h"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/error.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/int_flag.h"
 
 namespace layerpush::cli {

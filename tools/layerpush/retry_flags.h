@@ -5,8 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "engine/http_connection.h"
-#include "engine/retry_policy.h"
+#include "engine/http/http_connection.h"
+#include "engine/registry/retry_policy.h"
 
 namespace layerpush::cli {
 

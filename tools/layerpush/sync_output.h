@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/sync.h"
+#include "engine/sync/sync.h"
 
 namespace layerpush::cli {
 
