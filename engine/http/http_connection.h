@@ -13,7 +13,7 @@
 #include <optional>
 #include <span>
 
-#include "engine/http/upload_url.h"
+#include "engine/http/url.h"
 
 namespace layerpush::engine {
 

@@ -21,7 +21,7 @@
 #include "engine/registry/retry_policy.h"
 #include "engine/registry/source_authorizer.h"
 #include "engine/http/tls_context.h"
-#include "engine/http/upload_url.h"
+#include "engine/http/url.h"
 
 namespace layerpush::engine {
 

@@ -1,11 +1,10 @@
 #include "engine/registry/blob_fetch.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <optional>
 #include <vector>
 
+#include "engine/http/blocking_connection.h"
 #include "engine/util/error.h"
 #include "engine/registry/registry_errors.h"
 #include "engine/http/resume_range.h"
@@ -16,46 +15,6 @@ namespace {
 // Bytes read per step: small enough to stay in cache while it is hashed and copied into the
 // pipe (the same reasoning as kVerifyReadSize), large enough to amortize the calls.
 constexpr std::size_t kPiece = 64 << 10;
-
-// One connection for one blocking caller: each operation, a coroutine of HttpConnection, runs
-// to its end on a private io_context (only asynchronous operations honour deadlines: a blocking
-// read would wait for a stalled server for ever). Members go in reverse order: the connection
-// before the context its sockets belong to.
-class BlockingConnection {
- public:
-  BlockingConnection(const Origin& origin, SharedTlsContext& tls, Timeouts timeouts) {
-    asio::ssl::context* context = origin.scheme == "https" ? &tls.get() : nullptr;
-    connection_ = run(HttpConnection::open(origin, context, timeouts));
-  }
-  HttpConnection* operator->() { return connection_.get(); }
-
-  template <class T>
-  T run(asio::awaitable<T> operation) {
-    std::exception_ptr failure;
-    std::optional<T> result;
-    asio::co_spawn(ioc_, std::move(operation), [&](std::exception_ptr e, T value) {
-      failure = e;
-      if (!e) result = std::move(value);
-    });
-    drive(failure);
-    return std::move(*result);
-  }
-  void run(asio::awaitable<void> operation) {
-    std::exception_ptr failure;
-    asio::co_spawn(ioc_, std::move(operation), [&](std::exception_ptr e) { failure = e; });
-    drive(failure);
-  }
-
- private:
-  void drive(const std::exception_ptr& failure) {
-    ioc_.restart();
-    ioc_.run();
-    if (failure) std::rethrow_exception(failure);
-  }
-
-  asio::io_context ioc_{1};
-  std::unique_ptr<HttpConnection> connection_;
-};
 
 [[noreturn]] void corrupt(const RemoteBlob& blob, const std::string& why) {
   throw Error(ErrorKind::kCorrupt,

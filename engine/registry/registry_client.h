@@ -24,7 +24,7 @@
 #include "engine/auth/credentials.h"
 #include "engine/util/error.h"
 #include "engine/registry/retry_policy.h"
-#include "engine/http/upload_url.h"
+#include "engine/registry/upload_url.h"
 #include "hashing/digest.h"
 
 namespace layerpush::engine {
