@@ -1,5 +1,6 @@
-// Accepting client connections on one of the fault proxy's listening sockets: each connection
-// gets its own ProxySession coroutine on the acceptor's executor (one thread for all).
+// Accepting client connections on one of the fault proxy's listening sockets (server_core's
+// accept loop): each connection gets its own ProxySession coroutine, behind a delay line with
+// --latency-ms, on the acceptor's executor (one thread for all).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -14,12 +14,13 @@
 #include "tools/faultproxy/decision.h"
 #include "tools/faultproxy/local_reply.h"
 #include "tools/faultproxy/proxy.h"
+#include "tools/server_core/client_connection.h"
 
 namespace layerpush::faultproxy {
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
-using RequestParser = http::request_parser<http::buffer_body>;
+using server_core::RequestParser;
 
 class ProxySession {
  public:
@@ -46,9 +47,6 @@ class ProxySession {
   void note_next_request();
   // RST rather than FIN: SO_LINGER 0, then close.
   void reset_client();
-  // FIN, then read and drop whatever the client still sends for a moment, so that unread bytes
-  // do not make our close an RST that could destroy the reply still on its way.
-  boost::asio::awaitable<void> close_client();
   std::string client_host(const RequestParser& parser) const;
 
   Proxy& proxy_;

@@ -1,13 +1,15 @@
 // The fault proxy's request log: one JSON object per line, appended and flushed as soon as a
-// request's exchange ends, so a test can read it while the proxy runs. It records whether an
-// Authorization header was present, never its value. Not thread-safe: the proxy writes it from
-// its one io_context thread.
+// request's exchange ends, so a test can read it while the proxy runs (the file is
+// server_core's). It records whether an Authorization header was present, never its value.
+// Thread-safe, though the proxy writes it from its one io_context thread only.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "tools/server_core/request_log.h"
 
 namespace layerpush::faultproxy {
 
@@ -33,18 +35,9 @@ struct LogEntry {
   std::string action = "forward";
 };
 
-class RequestLog {
- public:
-  // Opens `path` for appending; throws std::runtime_error if it cannot.
-  explicit RequestLog(const std::string& path);
-  ~RequestLog();
-  RequestLog(const RequestLog&) = delete;
-  RequestLog& operator=(const RequestLog&) = delete;
+// `entry` as its log line: the fields above, in that order.
+nlohmann::ordered_json log_line(const LogEntry& entry);
 
-  void write(const LogEntry& entry);
-
- private:
-  std::FILE* file_;
-};
+using RequestLog = server_core::RequestLog<LogEntry>;
 
 }  // namespace layerpush::faultproxy

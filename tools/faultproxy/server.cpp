@@ -4,13 +4,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <stdexcept>
 
 #include "tools/faultproxy/listener.h"
+#include "tools/server_core/listener.h"
 
 namespace layerpush::faultproxy {
 namespace asio = boost::asio;
@@ -54,8 +53,7 @@ void write_port_file(const std::string& path, const std::vector<std::string>& po
 }  // namespace
 
 void run_proxy(const Options& options) {
-  // Asio sends with MSG_NOSIGNAL, but a write to a client that reset must never kill us.
-  std::signal(SIGPIPE, SIG_IGN);
+  server_core::ignore_sigpipe();
   asio::io_context ioc(1);
   const int listeners = options.second_listener ? 2 : 1;
   Proxy proxy{resolve(ioc, options.upstream, "--upstream"),
@@ -68,8 +66,9 @@ void run_proxy(const Options& options) {
   const tcp::endpoint listen = resolve(ioc, options.listen, "--listen");
   std::vector<tcp::acceptor> acceptors;
   acceptors.reserve(2);  // the accept loops hold references: no reallocation after this
-  acceptors.emplace_back(ioc, listen);
-  if (options.second_listener) acceptors.emplace_back(ioc, tcp::endpoint(listen.address(), 0));
+  acceptors.push_back(server_core::open_listener(ioc, listen));
+  if (options.second_listener)
+    acceptors.push_back(server_core::open_listener(ioc, tcp::endpoint(listen.address(), 0)));
   std::vector<std::string> ports;
   for (const auto& acceptor : acceptors) {
     const auto local = acceptor.local_endpoint();
@@ -81,12 +80,7 @@ void run_proxy(const Options& options) {
     asio::co_spawn(ioc, accept_connections(acceptors[static_cast<std::size_t>(i)], proxy, i),
                    [&ioc](std::exception_ptr failure) {
                      if (!failure) return;
-                     try {
-                       std::rethrow_exception(failure);
-                     } catch (const std::exception& e) {
-                       std::cerr << "layerpush-faultproxy: listener failed: " << e.what()
-                                 << std::endl;
-                     }
+                     server_core::report_failure("layerpush-faultproxy", "listener", failure);
                      ioc.stop();
                    });
   asio::signal_set signals(ioc, SIGTERM, SIGINT);

@@ -1,52 +1,42 @@
 // The request loop and body streaming of one sink connection, and the choice of endpoint.
 #include "tools/sink/connection.h"
 
-#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+
+#include "tools/server_core/client_connection.h"
 
 namespace layerpush::sink {
 namespace asio = boost::asio;
 using asio::use_awaitable;
 
 namespace {
-// Registry requests carry long queries and bearer tokens of a few KiB.
-constexpr std::uint32_t kHeaderLimit = 64 * 1024;
-// Beast reads at most 64 KiB from the socket at a time (and at least 512 bytes: left at the size
-// a header needed, bodies would arrive 512 bytes per read).
-constexpr std::size_t kBufferSize = 64 * 1024;
 // Bodies of known length are read straight from the socket into a piece this large: fewer
 // reads than through Beast's buffer, and no copy out of it.
 constexpr std::size_t kPieceSize = 1 << 20;
-// For writing a reply, and for the client to close after we did.
+// For writing a reply.
 constexpr auto kReplyTimeout = std::chrono::seconds(60);
-constexpr auto kLingerTime = std::chrono::seconds(2);
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, Store& store, RequestLog* log)
     : store_(store), log_(log), stream_(std::move(socket)), piece_(kPieceSize) {
-  buffer_.reserve(kBufferSize);
+  buffer_.reserve(server_core::kReadBufferSize);
 }
 
 asio::awaitable<void> Connection::run() {
   bool keep = true;
   while (keep) {
     parser_.emplace();
-    parser_->body_limit(boost::none);  // bodies are streamed, never held
-    parser_->header_limit(kHeaderLimit);
-    // An idle keep-alive connection may wait as long as its client likes.
-    stream_.expires_never();
     beast::error_code ec;
-    co_await http::async_read_header(stream_, buffer_, *parser_,
-                                     asio::redirect_error(use_awaitable, ec));
+    co_await server_core::async_read_request_header(stream_, buffer_, *parser_,
+                                                    asio::redirect_error(use_awaitable, ec));
     if (ec) break;  // closed between requests, or not HTTP (a TLS hello): nothing to answer
     bump(store_.counters().requests);
     body_bytes_ = 0;
     body_read_ = false;
     const auto& request = parser_->get();
-    continue_pending_ =
-        !parser_->is_done() && boost::iequals(request[http::field::expect], "100-continue");
+    continue_pending_ = server_core::expects_continue(*parser_);
     const auto route = parse_route(request.target());
     // An if, not ?: around co_await: GCC 12 miscompiles the conditional form (it crashed).
     Reply reply = error_reply(http::status::not_found, "NAME_INVALID",
@@ -58,7 +48,8 @@ asio::awaitable<void> Connection::run() {
                    broken_ ? std::nullopt : std::optional<int>(reply.result_int()), body_bytes_});
     if (broken_) co_return;  // the body broke off: the client is gone
   }
-  if (stream_.socket().is_open()) co_await close();
+  if (stream_.socket().is_open())
+    co_await server_core::close_gracefully(stream_, asio::buffer(piece_));
 }
 
 asio::awaitable<Reply> Connection::dispatch(const Route& route) {
@@ -176,15 +167,6 @@ asio::awaitable<bool> Connection::send(Reply& reply) {
   beast::error_code ec;
   co_await http::async_write(stream_, reply, asio::redirect_error(use_awaitable, ec));
   co_return keep && !ec;
-}
-
-asio::awaitable<void> Connection::close() {
-  beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.expires_after(kLingerTime);
-  while (!ec)
-    co_await stream_.async_read_some(asio::buffer(piece_), asio::redirect_error(use_awaitable, ec));
-  stream_.close();
 }
 
 }  // namespace layerpush::sink

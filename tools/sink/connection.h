@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "tools/server_core/client_connection.h"
 #include "tools/sink/replies.h"
 #include "tools/sink/request_log.h"
 #include "tools/sink/routes.h"
@@ -34,7 +35,7 @@ class Connection {
   boost::asio::awaitable<void> run();
 
  private:
-  using Parser = http::request_parser<http::buffer_body>;
+  using Parser = server_core::RequestParser;
   using PieceSink = std::function<void(std::span<const std::byte>)>;
 
   boost::asio::awaitable<Reply> dispatch(const Route& route);
@@ -62,9 +63,6 @@ class Connection {
   boost::asio::awaitable<bool> send(Reply& reply);
   // The current request's body has been read whole (or it has none).
   bool body_done() const { return body_read_ || parser_->is_done(); }
-  // FIN, then drop what the client still sends for a moment, so our close is no RST that could
-  // destroy the reply still on its way.
-  boost::asio::awaitable<void> close();
 
   Store& store_;
   RequestLog* const log_;

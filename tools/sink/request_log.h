@@ -1,14 +1,15 @@
 // The sink registry's optional request log (layerpush-sink --log): one JSON object per line,
 // {"method","target","status","body_bytes"}, appended and flushed as each exchange ends, so a
-// test can read it while the sink runs. Off by default: a benchmark should not pay for it.
-// Thread-safe: connections on several threads write whole lines under a mutex.
+// test can read it while the sink runs (the file is server_core's). Off by default: a benchmark
+// should not pay for it. Thread-safe: connections on several threads write whole lines.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "tools/server_core/request_log.h"
 
 namespace layerpush::sink {
 
@@ -19,19 +20,9 @@ struct LogEntry {
   std::uint64_t body_bytes = 0;  // request body bytes read
 };
 
-class RequestLog {
- public:
-  // Opens `path` for appending; throws std::runtime_error if it cannot.
-  explicit RequestLog(const std::string& path);
-  ~RequestLog();
-  RequestLog(const RequestLog&) = delete;
-  RequestLog& operator=(const RequestLog&) = delete;
+// `entry` as its log line: the fields above, in that order.
+nlohmann::ordered_json log_line(const LogEntry& entry);
 
-  void write(const LogEntry& entry);
-
- private:
-  std::mutex mutex_;
-  std::FILE* file_;  // GUARDED_BY(mutex_) for writes
-};
+using RequestLog = server_core::RequestLog<LogEntry>;
 
 }  // namespace layerpush::sink
