@@ -14,8 +14,7 @@
 #include <random>
 #include <thread>
 
-#include "engine/registry/blob_download.h"
-#include "engine/transfer/blob_producer.h"
+#include "engine/image/blob_recipe.h"
 #include "engine/util/error.h"
 #include "engine/image/layer_compression.h"
 #include "engine/image/oci_blob_file.h"
@@ -63,25 +62,24 @@ std::vector<std::size_t> write_order(const Image& image) {
   std::vector<std::size_t> order(image.blobs.size());
   std::iota(order.begin(), order.end(), 0);
   auto weight = [&](std::size_t i) {
-    return image.blobs[i].size.value_or(image.blobs[i].recipe.length);
+    return image.blobs[i].size.value_or(image.blobs[i].recipe.stored_length());
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
   return order;
 }
 
-// Where a blob's bytes come from: its registry's GET, or its file (encoded as the recipe says).
-// Every piece first asks `stop`, so a failure elsewhere ends the other lanes' blobs soon.
+// A blob's bytes from its source, encoded as the recipe says. Every piece first asks `stop`, so
+// a failure elsewhere ends the other lanes' blobs soon.
 BlobFill fill_for(const ImageBlob& blob, io::Backend backend, const std::atomic<bool>& stop) {
   return [&blob, backend, &stop](const BlobSink& sink) -> std::optional<ProducedBlob> {
     auto piece = [&](std::span<const std::byte> bytes) { return !stop && sink(bytes); };
     const auto& recipe = blob.recipe;
-    if (recipe.encoding == Encoding::kRemote)
-      return download_blob(*recipe.remote, blob.size.value_or(UINT64_MAX), piece);
     try {
-      return produce_blob(recipe, thread_reader(backend), piece);
+      return produce_blob(recipe, {.backend = backend, .max_size = blob.size.value_or(UINT64_MAX)}, piece);
     } catch (const std::system_error& e) {
-      throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
+      throw Error(ErrorKind::kLocalRead,
+                  "reading " + recipe.source->describe() + " failed: " + e.what());
     }
   };
 }

@@ -5,6 +5,7 @@
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
 #include "engine/util/json_fields.h"
+#include "engine/image/file_range_source.h"
 #include "engine/image/reference.h"
 #include "io/file.h"
 #include "io/tar_index.h"
@@ -115,7 +116,7 @@ Image load_docker_archive(const std::string& path, const std::optional<std::stri
     ImageBlob blob;
     blob.role = "layer " + std::to_string(i + 1);
     blob.media_type = media_type::kDockerLayerGzip;
-    blob.recipe = BlobRecipe{path, m.data_offset, m.size, nullptr, Encoding::kAsStored, nullptr};
+    blob.recipe.source = file_range_source({path, m.data_offset, m.size});
     switch (sniff(path, m)) {
       case Stored::kTar: {
         blob.recipe.encoding = Encoding::kGzip;

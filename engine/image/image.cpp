@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "engine/image/inline_bytes_source.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -32,10 +33,9 @@ ImageBlob inline_config_blob(std::shared_ptr<const std::string> bytes) {
   ImageBlob blob;
   blob.role = "config";
   blob.media_type = media_type::kDockerConfig;
-  blob.recipe.length = bytes->size();
   blob.digest = hashing::sha256_of(*bytes);
   blob.size = bytes->size();
-  blob.recipe.inline_bytes = std::move(bytes);
+  blob.recipe.source = std::make_shared<const InlineBytesSource>(std::move(bytes));
   return blob;
 }
 

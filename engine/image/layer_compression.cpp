@@ -30,7 +30,7 @@ void apply_compression(Image& image, const CompressionSettings& settings) {
         blob.recipe.encoding = Encoding::kAsStored;
         blob.media_type = media_type::kDockerLayerTar;
         blob.digest = blob.expected_raw_digest;
-        blob.size = blob.recipe.length;
+        blob.size = blob.recipe.stored_length();
         blob.expected_raw_digest.reset();
         break;
     }

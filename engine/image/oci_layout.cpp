@@ -7,6 +7,7 @@
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
 #include "engine/util/json_fields.h"
+#include "engine/image/file_range_source.h"
 #include "engine/image/manifest_walk.h"
 #include "hashing/sha256.h"
 
@@ -70,7 +71,7 @@ ImageBlob blob_from(const json& d, const std::string& dir, std::string role) {
   ImageBlob blob;
   blob.role = std::move(role);
   blob.media_type = string_at(d, "mediaType");
-  blob.recipe = BlobRecipe{path, 0, size, nullptr, Encoding::kAsStored, nullptr};
+  blob.recipe.source = file_range_source({path, 0, size});
   blob.digest = digest;
   blob.size = size;
   return blob;

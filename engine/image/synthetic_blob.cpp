@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "hashing/sha256.h"
+
 namespace layerpush::engine {
 namespace {
 
@@ -88,12 +90,23 @@ bool generate_synthetic_into(std::uint64_t seed, std::uint64_t length,
   return true;
 }
 
-BlobRecipe synthetic_recipe(std::uint64_t seed, std::uint64_t length) {
-  BlobRecipe recipe;
-  recipe.length = length;
-  recipe.encoding = Encoding::kSynthetic;
-  recipe.seed = seed;
-  return recipe;
+std::optional<ProducedBlob> SyntheticSource::read(const SourceReading&,
+                                                  const ByteSink& consume) const {
+  hashing::Sha256 hash;
+  const bool whole = generate_synthetic(seed_, length_, [&](std::span<const std::byte> piece) {
+    hash.update(piece);
+    return consume(piece);
+  });
+  if (!whole) return std::nullopt;
+  const auto digest = hash.finish();
+  return ProducedBlob{digest, length_, digest};
+}
+
+std::optional<ProducedBlob> SyntheticSource::read_into(const SourceReading& how,
+                                                       BlobOutput& out) const {
+  if (!digest_) return BlobSource::read_into(how, out);
+  if (!generate_synthetic_into(seed_, length_, out)) return std::nullopt;
+  return ProducedBlob{*digest_, length_, *digest_};
 }
 
 }  // namespace layerpush::engine

@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <span>
 
-#include "engine/image/blob_recipe.h"
+#include "engine/image/blob_source.h"
 #include "io/range_reader.h"
 
 namespace layerpush::engine {
@@ -28,7 +30,28 @@ bool generate_synthetic(std::uint64_t seed, std::uint64_t length,
 bool generate_synthetic_into(std::uint64_t seed, std::uint64_t length,
                              io::BufferExchange& exchange);
 
-// A recipe for those bytes (Encoding::kSynthetic); produce_blob() makes and hashes them.
-BlobRecipe synthetic_recipe(std::uint64_t seed, std::uint64_t length);
+// Those bytes as a blob's source. Until their digest is known, read_into() hashes them like any
+// other bytes; once it is (found by a first pass, engine/image/synthetic_image.h), it makes them
+// straight in the network's buffers and does not hash them again: hashing them could only find
+// the same digest, and skipping it leaves the client's CPU to the network path that
+// `layerpush bench` measures.
+class SyntheticSource final : public BlobSource {
+ public:
+  SyntheticSource(std::uint64_t seed, std::uint64_t length,
+                  std::optional<hashing::Digest> digest = std::nullopt)
+      : seed_(seed), length_(length), digest_(digest) {}
+
+  std::uint64_t length() const override { return length_; }
+  std::string describe() const override { return "blob"; }
+  std::optional<ProducedBlob> read(const SourceReading& how,
+                                   const ByteSink& consume) const override;
+  std::optional<ProducedBlob> read_into(const SourceReading& how, BlobOutput& out) const override;
+
+ private:
+  static_assert(kSyntheticPiece == kBlobBufferSize, "pieces are made in the network's buffers");
+  std::uint64_t seed_;
+  std::uint64_t length_;
+  std::optional<hashing::Digest> digest_;
+};
 
 }  // namespace layerpush::engine

@@ -8,19 +8,8 @@
 #include <vector>
 
 #include "engine/image/synthetic_blob.h"
-#include "io/range_reader.h"
 
 namespace layerpush::engine {
-namespace {
-
-// The digest of a synthetic layer; the reader is never used (no file is read).
-hashing::Digest synthetic_digest(const BlobRecipe& recipe, io::RangeReader& reader) {
-  auto produced = produce_blob(recipe, reader, [](std::span<const std::byte>) { return true; });
-  return produced->digest;  // never stops early: the sink always takes more
-}
-
-}  // namespace
-
 Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int threads) {
   Image image;
   image.source = "synthetic:" + std::to_string(seed);
@@ -30,14 +19,18 @@ Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int thr
     auto& layer = image.blobs[static_cast<std::size_t>(i)];
     layer.role = "layer " + std::to_string(i);
     layer.media_type = "application/vnd.docker.image.rootfs.diff.tar";
-    layer.recipe = synthetic_recipe(seed + static_cast<std::uint64_t>(i), size);
     layer.size = size;
   }
   std::atomic<std::size_t> next{1};
   auto hash_layers = [&] {
-    auto reader = io::make_reader(io::Backend::kPread, io::ReaderOptions{.buffer_size = 4096});
-    for (std::size_t i = next++; i < image.blobs.size(); i = next++)
-      image.blobs[i].digest = synthetic_digest(image.blobs[i].recipe, *reader);
+    for (std::size_t i = next++; i < image.blobs.size(); i = next++) {
+      const auto layer_seed = seed + static_cast<std::uint64_t>(i);
+      // Never stops early: the sink always takes more.
+      const auto digest =
+          SyntheticSource(layer_seed, size).read({}, [](std::span<const std::byte>) { return true; })->digest;
+      image.blobs[i].digest = digest;
+      image.blobs[i].recipe.source = std::make_shared<const SyntheticSource>(layer_seed, size, digest);
+    }
   };
   std::vector<std::jthread> workers;
   for (int t = 0; t < std::clamp(threads, 1, blobs); ++t) workers.emplace_back(hash_layers);

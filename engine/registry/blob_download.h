@@ -16,7 +16,7 @@
 #include <span>
 #include <string>
 
-#include "engine/image/blob_recipe.h"
+#include "engine/image/blob_source.h"
 #include "engine/http/http_connection.h"
 #include "engine/registry/retry_policy.h"
 #include "engine/registry/source_authorizer.h"

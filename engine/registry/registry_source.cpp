@@ -3,7 +3,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/registry/blob_download.h"
+#include "engine/registry/remote_blob_source.h"
 #include "engine/util/error.h"
 #include "engine/util/json_fields.h"
 #include "engine/image/manifest_walk.h"
@@ -36,11 +36,10 @@ BlobMaker remote_blobs(const RegistryClient& client, const Reference& source,
     blob.media_type = string_at(d, "mediaType");
     blob.digest = digest;
     blob.size = d["size"].get<std::uint64_t>();
-    blob.recipe.length = *blob.size;
-    blob.recipe.encoding = Encoding::kRemote;
-    blob.recipe.remote = std::make_shared<const RemoteBlob>(RemoteBlob{
-        client.blob_url(digest), authorizer, tls, options.timeouts, options.retry,
-        client.where()});
+    blob.recipe.source = std::make_shared<const RemoteBlobSource>(
+        RemoteBlob{client.blob_url(digest), authorizer, tls, options.timeouts, options.retry,
+                   client.where()},
+        *blob.size);
     return blob;
   };
 }

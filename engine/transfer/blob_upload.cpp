@@ -75,18 +75,16 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
   auto compress_and_hash = [recipe, backend] {
     // Compressed bytes are kept for the upload, so each layer is compressed once; if no
     // temporary file can be had, or the disk fills, they are made again when sent.
-    const bool compresses =
-        recipe.encoding == Encoding::kGzip || recipe.encoding == Encoding::kZstd;
-    std::shared_ptr<SpillFile> spill = compresses ? SpillFile::create() : nullptr;
+    std::shared_ptr<SpillFile> spill = recipe.compresses() ? SpillFile::create() : nullptr;
     try {
-      auto produced =
-          produce_blob(recipe, thread_reader(backend), [&](std::span<const std::byte> piece) {
-            if (spill && !spill->append(piece)) spill.reset();
-            return true;
-          });
+      auto produced = produce_blob(recipe, {.backend = backend}, [&](std::span<const std::byte> piece) {
+        if (spill && !spill->append(piece)) spill.reset();
+        return true;
+      });
       return std::pair(produced, produced ? spill : nullptr);
     } catch (const std::system_error& e) {
-      throw Error(ErrorKind::kLocalRead, "reading " + recipe.path + " failed: " + e.what());
+      throw Error(ErrorKind::kLocalRead,
+                  "reading " + recipe.source->describe() + " failed: " + e.what());
     }
   };
   auto result = co_await on_worker(context.workers.get(), std::move(compress_and_hash));
@@ -102,13 +100,7 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
   if (identity)
     cache->remember(blob.recipe, *identity,
                     {produced->digest, produced->size, produced->raw_digest});
-  if (spill) {
-    BlobRecipe stored;
-    stored.path = spill->path();
-    stored.length = produced->size;
-    stored.spill = std::move(spill);
-    blob.recipe = std::move(stored);
-  }
+  if (spill) blob.recipe = BlobRecipe{SpillFile::source(std::move(spill), produced->size)};
 }
 
 asio::awaitable<BlobReport> push_blob(PushContext& context, const ImageBlob& blob,

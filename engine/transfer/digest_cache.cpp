@@ -64,7 +64,7 @@ bool intact(const unsigned char* r) { return get_u64(r + kChecked) == XXH3_64bit
 
 // Every field that changes when the bytes may have: a rewrite in place moves mtime and ctime, a
 // replacement moves the inode; plus what was made of the range.
-std::optional<DigestCache::Identity> identity_from(const struct stat& st,
+std::optional<DigestCache::Identity> identity_from(const struct stat& st, const FileRange& range,
                                                    const BlobRecipe& recipe) {
   const std::uint64_t fields[] = {
       static_cast<std::uint64_t>(st.st_dev),
@@ -74,8 +74,8 @@ std::optional<DigestCache::Identity> identity_from(const struct stat& st,
       static_cast<std::uint64_t>(st.st_mtim.tv_nsec),
       static_cast<std::uint64_t>(st.st_ctim.tv_sec),
       static_cast<std::uint64_t>(st.st_ctim.tv_nsec),
-      recipe.offset,
-      recipe.length,
+      range.offset,
+      range.length,
       static_cast<std::uint64_t>(recipe.encoding),
       static_cast<std::uint64_t>(recipe.level),
       compress_block_size(compression_of(recipe.encoding)),  // part of the bytes' format
@@ -84,10 +84,10 @@ std::optional<DigestCache::Identity> identity_from(const struct stat& st,
   return DigestCache::Identity{h.high64, h.low64};
 }
 
-bool cacheable(const BlobRecipe& recipe) {
-  return !recipe.path.empty() && !recipe.inline_bytes && !recipe.spill &&
-         (recipe.encoding == Encoding::kAsStored || recipe.encoding == Encoding::kGzip ||
-          recipe.encoding == Encoding::kZstd);
+// Only a local file's range has an identity to key by; a spill file is this process's alone.
+const FileRange* cacheable_range(const BlobRecipe& recipe) {
+  const FileRange* range = recipe.source ? recipe.source->in_file() : nullptr;
+  return range && !range->hashed_when_written ? range : nullptr;
 }
 
 }  // namespace
@@ -135,9 +135,10 @@ void DigestCache::load() {
 }
 
 std::optional<DigestCache::Identity> DigestCache::identity_of(const BlobRecipe& recipe) {
-  if (!cacheable(recipe)) return std::nullopt;
+  const FileRange* range = cacheable_range(recipe);
+  if (!range) return std::nullopt;
   struct stat st;
-  if (::stat(recipe.path.c_str(), &st) != 0) return std::nullopt;
+  if (::stat(range->path.c_str(), &st) != 0) return std::nullopt;
   // The kernel stamps times from a coarse clock (one tick, at most 10 ms): a file changed within
   // the tick of its last change keeps its ctime. One changed that recently could change again
   // unseen, so it has no identity yet (git's "racily clean" entries, the same cure).
@@ -147,7 +148,7 @@ std::optional<DigestCache::Identity> DigestCache::identity_of(const BlobRecipe& 
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
   };
   if (ns(now) - ns(st.st_ctim) < kSettledAfter.count()) return std::nullopt;
-  return identity_from(st, recipe);
+  return identity_from(st, *range, recipe);
 }
 
 std::optional<CachedDigests> DigestCache::find(const Identity& identity) const {

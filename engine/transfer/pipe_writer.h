@@ -1,24 +1,22 @@
 // Fills a BlobPipe from the producer thread, always holding back the last filled buffer until
 // release_last(): the producer checks the blob's digest first, so a corrupt blob's final bytes
-// never leave. Serves both as the reader's BufferExchange (bytes read straight into pipe
-// buffers) and as a sink for bytes made in memory (compressed output). Producer thread only.
+// never leave. The BlobOutput a source fills (engine/image/blob_source.h): buffers read or made
+// straight in the pipe's memory, and copies of bytes made elsewhere (compressed output).
+// Producer thread only.
 #pragma once
 
 #include <optional>
 #include <span>
 
 #include "engine/http/blob_pipe.h"
+#include "engine/image/blob_source.h"
 #include "engine/transfer/held_back.h"
-#include "hashing/sha256.h"
-#include "io/range_reader.h"
 
 namespace layerpush::engine {
 
-class PipeWriter final : public io::BufferExchange {
+class PipeWriter final : public BlobOutput {
  public:
-  // With `hash`, every byte given through give() is hashed too (the read-straight-in path).
-  explicit PipeWriter(BlobPipe& pipe, hashing::Sha256* hash = nullptr)
-      : pipe_(pipe), hash_(hash), held_(pipe) {}
+  explicit PipeWriter(BlobPipe& pipe) : pipe_(pipe), held_(pipe) {}
   ~PipeWriter() override;
 
   std::byte* take() override;
@@ -26,14 +24,13 @@ class PipeWriter final : public io::BufferExchange {
   void discard(std::byte* buffer) override;
 
   // Copies bytes into pipe buffers; false once the consumer closed the pipe.
-  bool copy(std::span<const std::byte> bytes);
+  bool copy(std::span<const std::byte> bytes) override;
   // Hands over what is held back; call once the blob is known to be good.
   bool release_last();
   std::uint64_t bytes_given() const { return given_; }
 
  private:
   BlobPipe& pipe_;
-  hashing::Sha256* hash_;
   HeldBack held_;                  // the last buffer given, not yet pushed
   std::optional<Buffer> filling_;  // the buffer copy() is filling
   std::uint64_t given_ = 0;

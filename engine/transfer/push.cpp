@@ -25,7 +25,7 @@ std::vector<std::size_t> upload_order(const Image& image) {
   std::iota(order.begin(), order.end(), 0);
   auto weight = [&](std::size_t i) {
     const auto& b = image.blobs[i];
-    return b.size ? *b.size : b.recipe.length;
+    return b.size ? *b.size : b.recipe.stored_length();
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
@@ -145,7 +145,8 @@ PushReport push_image(Image image, const Reference& destination, const PushOptio
       report.blobs[i] = co_await push_blob(context, image.blobs[i], i, &sessions);
       sessions.for_this = std::move(sessions.for_next.opened);
       report.blobs[i].digest_cached = recalled[i].hit;
-      image.blobs[i].recipe.spill.reset();  // its temporary file's space back now, not at the end
+      // Done with its source: a spill file's space comes back now, not at the end.
+      image.blobs[i].recipe.source.reset();
       if (observer) observer->blob_done(i, report.blobs[i]);
     }
   };

@@ -7,7 +7,15 @@
 #include <cstdlib>
 #include <vector>
 
+#include "engine/image/file_range_source.h"
+
 namespace layerpush::engine {
+
+std::shared_ptr<const BlobSource> SpillFile::source(std::shared_ptr<const SpillFile> spill,
+                                                    std::uint64_t length) {
+  FileRange range{spill->path(), 0, length, /*hashed_when_written=*/true};
+  return std::make_shared<const FileRangeSource>(std::move(range), std::move(spill));
+}
 
 std::shared_ptr<SpillFile> SpillFile::create() {
   const char* dir = std::getenv("TMPDIR");

@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 
+#include "engine/image/blob_source.h"
+
 namespace layerpush::engine {
 
 class SpillFile {
@@ -24,6 +26,9 @@ class SpillFile {
   // Appends; false when the disk refuses (full, quota): the caller stops spilling.
   bool append(std::span<const std::byte> bytes);
   std::string path() const;
+  // Its first `length` bytes as a blob's source, which keeps the file open while it lives.
+  static std::shared_ptr<const BlobSource> source(std::shared_ptr<const SpillFile> spill,
+                                                  std::uint64_t length);
 
  private:
   explicit SpillFile(int fd) : fd_(fd) {}

@@ -43,12 +43,12 @@ asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std
   // Over plain HTTP a blob sent as stored goes from page cache to socket (sendfile) once the
   // producer has read and hashed it; the pipe then carries only counts of verified bytes.
   std::optional<io::File> source;
-  if (context.options.plain_http && blob.recipe.encoding == Encoding::kAsStored &&
-      !blob.recipe.inline_bytes) {
+  const FileRange* in_file = blob.recipe.source->in_file();
+  if (context.options.plain_http && !blob.recipe.compresses() && in_file) {
     try {
-      source = io::File::open_read(blob.recipe.path);
+      source = io::File::open_read(in_file->path);
     } catch (const std::system_error& e) {
-      throw Error(ErrorKind::kLocalRead, "cannot open " + blob.recipe.path + ": " + e.what());
+      throw Error(ErrorKind::kLocalRead, "cannot open " + in_file->path + ": " + e.what());
     }
   }
   auto pipe = std::make_shared<BlobPipe>(
@@ -60,7 +60,7 @@ asio::awaitable<void> send_rest(PushContext& context, const ImageBlob& blob, std
   const std::uint64_t size = *blob.size;
   try {
     BodyReader body(pipe);
-    if (source) body.set_file_source({source->fd(), blob.recipe.offset});
+    if (source) body.set_file_source({source->fd(), in_file->offset});
     co_await body.skip(cursor.offset);
     const std::uint64_t piece = request_size(context);
     if (cursor.offset == 0 && context.options.chunk_size == 0 && (piece == 0 || size <= piece)) {

@@ -1,5 +1,5 @@
-// produce_blob: file ranges and inline bytes, as stored or gzip-compressed, with both digests,
-// and early stops.
+// produce_blob over the file-range and inline-bytes sources: as stored or gzip-compressed, with
+// both digests, and early stops.
 #include "engine/image/blob_recipe.h"
 
 #include <gtest/gtest.h>
@@ -14,8 +14,9 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/image/file_range_source.h"
+#include "engine/image/inline_bytes_source.h"
 #include "hashing/sha256.h"
-#include "io/range_reader.h"
 #include "tests/support/process.h"
 
 namespace layerpush::engine {
@@ -85,21 +86,29 @@ std::string gunzip(const std::string& gz) {
   return out;
 }
 
-// A temporary file holding random bytes, and a pread reader with small buffers so that a range
-// arrives in many pieces.
+BlobRecipe file_recipe(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                       Encoding encoding) {
+  return BlobRecipe{file_range_source({path, offset, length}), encoding};
+}
+
+BlobRecipe inline_recipe(std::shared_ptr<const std::string> bytes) {
+  return BlobRecipe{std::make_shared<const InlineBytesSource>(std::move(bytes))};
+}
+
+// A temporary file holding random bytes, several of the reader's pieces (kBlobBufferSize) long
+// so that a range arrives in many pieces, read with pread.
 class ProduceBlobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    contents_ = random_bytes(300 << 10, 7) + text_bytes(400 << 10);
+    contents_ = random_bytes(1 << 20, 7) + text_bytes(400 << 10);
     path_ = (dir_.path() / "data").string();
     std::ofstream(path_, std::ios::binary) << contents_;
-    reader_ = io::make_reader(io::Backend::kPread, io::ReaderOptions{.buffer_size = 16 << 10});
   }
 
   // Runs produce_blob, collecting what reaches the sink into `produced_`.
   std::optional<ProducedBlob> produce(const BlobRecipe& recipe) {
     produced_.clear();
-    return produce_blob(recipe, *reader_, [&](std::span<const std::byte> piece) {
+    return produce_blob(recipe, how_, [&](std::span<const std::byte> piece) {
       produced_.append(reinterpret_cast<const char*>(piece.data()), piece.size());
       return true;
     });
@@ -108,14 +117,14 @@ class ProduceBlobTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string contents_;
   std::string path_;
-  std::unique_ptr<io::RangeReader> reader_;
+  const SourceReading how_{.backend = io::Backend::kPread};
   std::string produced_;
 };
 
 TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
   const std::uint64_t offset = 12345, length = 500001;
   const std::string range = contents_.substr(offset, length);
-  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kAsStored, nullptr});
+  auto blob = produce(file_recipe(path_, offset, length, Encoding::kAsStored));
   ASSERT_TRUE(blob);
   EXPECT_TRUE(produced_ == range) << "the sink got other bytes";
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(range)));
@@ -126,7 +135,7 @@ TEST_F(ProduceBlobTest, AsStoredFileRangeHashesThoseBytes) {
 
 TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
   const std::uint64_t offset = contents_.size() - 1000;
-  auto blob = produce(BlobRecipe{path_, offset, 1000, nullptr, Encoding::kAsStored, nullptr});
+  auto blob = produce(file_recipe(path_, offset, 1000, Encoding::kAsStored));
   ASSERT_TRUE(blob);
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(contents_.substr(offset))));
   EXPECT_EQ(blob->size, 1000u);
@@ -135,7 +144,7 @@ TEST_F(ProduceBlobTest, AsStoredRangeAtTheEndOfTheFile) {
 TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
   const std::uint64_t offset = 4097, length = 600000;
   const std::string range = contents_.substr(offset, length);
-  auto blob = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip, nullptr});
+  auto blob = produce(file_recipe(path_, offset, length, Encoding::kGzip));
   ASSERT_TRUE(blob);
   EXPECT_EQ(text(blob->raw_digest), text(hashing::sha256_of(range)));
   EXPECT_EQ(text(blob->digest), text(hashing::sha256_of(produced_)));
@@ -145,7 +154,7 @@ TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
 
   // The same recipe read again gives the same bytes: a layer's digest is reproducible.
   const std::string first = produced_;
-  auto again = produce(BlobRecipe{path_, offset, length, nullptr, Encoding::kGzip, nullptr});
+  auto again = produce(file_recipe(path_, offset, length, Encoding::kGzip));
   ASSERT_TRUE(again);
   EXPECT_EQ(text(again->digest), text(blob->digest));
   EXPECT_TRUE(produced_ == first);
@@ -153,13 +162,13 @@ TEST_F(ProduceBlobTest, GzipFileRangeHashesBothSides) {
 
 TEST_F(ProduceBlobTest, EmptyRange) {
   const auto empty = hashing::sha256_of(std::string_view());
-  auto stored = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kAsStored, nullptr});
+  auto stored = produce(file_recipe(path_, 100, 0, Encoding::kAsStored));
   ASSERT_TRUE(stored);
   EXPECT_EQ(text(stored->digest), text(empty));
   EXPECT_EQ(stored->size, 0u);
   EXPECT_TRUE(produced_.empty());
 
-  auto gz = produce(BlobRecipe{path_, 100, 0, nullptr, Encoding::kGzip, nullptr});
+  auto gz = produce(file_recipe(path_, 100, 0, Encoding::kGzip));
   ASSERT_TRUE(gz);
   EXPECT_EQ(text(gz->raw_digest), text(empty));
   EXPECT_EQ(text(gz->digest), text(hashing::sha256_of(produced_)));
@@ -169,9 +178,7 @@ TEST_F(ProduceBlobTest, EmptyRange) {
 
 TEST_F(ProduceBlobTest, InlineBytesAsStoredAndGzip) {
   auto config = std::make_shared<const std::string>(R"({"architecture":"amd64","os":"linux"})");
-  BlobRecipe recipe;
-  recipe.inline_bytes = config;
-  recipe.length = config->size();
+  BlobRecipe recipe = inline_recipe(config);
   auto stored = produce(recipe);
   ASSERT_TRUE(stored);
   EXPECT_EQ(produced_, *config);
@@ -192,8 +199,8 @@ TEST_F(ProduceBlobTest, SinkReturningFalseStopsAndGivesNullopt) {
   for (Encoding encoding : {Encoding::kAsStored, Encoding::kGzip}) {
     SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
     int calls = 0;
-    auto blob = produce_blob(BlobRecipe{path_, 10, contents_.size() - 10, nullptr, encoding, nullptr},
-                             *reader_, [&](std::span<const std::byte>) {
+    auto blob = produce_blob(file_recipe(path_, 10, contents_.size() - 10, encoding),
+                             how_, [&](std::span<const std::byte>) {
                                ++calls;
                                return false;
                              });
@@ -207,7 +214,7 @@ TEST_F(ProduceBlobTest, SinkStoppingLaterAlsoGivesNullopt) {
     SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
     std::uint64_t seen = 0;
     int calls = 0;
-    auto blob = produce_blob(BlobRecipe{path_, 0, contents_.size(), nullptr, encoding, nullptr}, *reader_,
+    auto blob = produce_blob(file_recipe(path_, 0, contents_.size(), encoding), how_,
                              [&](std::span<const std::byte> piece) {
                                seen += piece.size();
                                return ++calls < 3;
@@ -219,21 +226,19 @@ TEST_F(ProduceBlobTest, SinkStoppingLaterAlsoGivesNullopt) {
 }
 
 TEST_F(ProduceBlobTest, InlineSinkStopGivesNullopt) {
-  BlobRecipe recipe;
-  recipe.inline_bytes = std::make_shared<const std::string>("config");
-  recipe.length = 6;
-  EXPECT_FALSE(produce_blob(recipe, *reader_, [](auto) { return false; }).has_value());
+  const BlobRecipe recipe = inline_recipe(std::make_shared<const std::string>("config"));
+  EXPECT_FALSE(produce_blob(recipe, how_, [](auto) { return false; }).has_value());
 }
 
 TEST_F(ProduceBlobTest, RangePastTheEndOfTheFileThrows) {
-  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kAsStored, nullptr}),
+  EXPECT_THROW(produce(file_recipe(path_, contents_.size() - 10, 20, Encoding::kAsStored)),
                std::system_error);
-  EXPECT_THROW(produce(BlobRecipe{path_, contents_.size() - 10, 20, nullptr, Encoding::kGzip, nullptr}),
+  EXPECT_THROW(produce(file_recipe(path_, contents_.size() - 10, 20, Encoding::kGzip)),
                std::system_error);
 }
 
 TEST_F(ProduceBlobTest, MissingFileThrows) {
-  EXPECT_THROW(produce(BlobRecipe{path_ + ".missing", 0, 1, nullptr, Encoding::kAsStored, nullptr}),
+  EXPECT_THROW(produce(file_recipe(path_ + ".missing", 0, 1, Encoding::kAsStored)),
                std::system_error);
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/image/inline_bytes_source.h"
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
 #include "hashing/sha256.h"
@@ -66,10 +67,24 @@ bool mentions(const std::string& message, const std::string& words) {
   return message.find(words) != std::string::npos;
 }
 
+// The file range a recipe reads; fails the test (null) when its source is not a file's range.
+const FileRange* range_of(const BlobRecipe& recipe) {
+  const FileRange* range = recipe.source ? recipe.source->in_file() : nullptr;
+  EXPECT_TRUE(range) << "the recipe's source is not a file range";
+  return range;
+}
+
+// The bytes of an inline source; fails the test (null) for any other.
+const std::string* inline_bytes_of(const BlobRecipe& recipe) {
+  const auto* source = dynamic_cast<const InlineBytesSource*>(recipe.source.get());
+  EXPECT_TRUE(source) << "the recipe's source is not inline bytes";
+  return source ? &source->bytes() : nullptr;
+}
+
 // Digest of the bytes a recipe produces, read the way a push reads them.
 ProducedBlob produce(const BlobRecipe& recipe) {
-  auto reader = io::make_reader(io::Backend::kPread);
-  auto blob = produce_blob(recipe, *reader, [](std::span<const std::byte>) { return true; });
+  auto blob = produce_blob(recipe, {.backend = io::Backend::kPread},
+                           [](std::span<const std::byte>) { return true; });
   if (!blob) throw std::logic_error("produce_blob stopped without being asked to");
   return *blob;
 }
@@ -111,11 +126,12 @@ class OciSourceTest : public ::testing::Test {
     EXPECT_EQ(config.digest->str(), report_["config_digest"]);
     const fs::path config_file = blob_path(layout_, report_["config_digest"]);
     EXPECT_EQ(config.size, fs::file_size(config_file));
-    EXPECT_EQ(config.recipe.path, config_file.string());
-    EXPECT_EQ(config.recipe.offset, 0u);
-    EXPECT_EQ(config.recipe.length, fs::file_size(config_file));
+    const FileRange* config_range = range_of(config.recipe);
+    ASSERT_TRUE(config_range);
+    EXPECT_EQ(config_range->path, config_file.string());
+    EXPECT_EQ(config_range->offset, 0u);
+    EXPECT_EQ(config_range->length, fs::file_size(config_file));
     EXPECT_EQ(config.recipe.encoding, Encoding::kAsStored);
-    EXPECT_FALSE(config.recipe.inline_bytes);
 
     for (std::size_t i = 0; i < 3; ++i) {
       SCOPED_TRACE("layer " + std::to_string(i + 1));
@@ -126,9 +142,11 @@ class OciSourceTest : public ::testing::Test {
       ASSERT_TRUE(layer.digest);
       EXPECT_EQ(layer.digest->str(), expected["digest"]);
       EXPECT_EQ(layer.size, expected["size"].get<std::uint64_t>());
-      EXPECT_EQ(layer.recipe.path, blob_path(layout_, expected["digest"]).string());
-      EXPECT_EQ(layer.recipe.offset, 0u);
-      EXPECT_EQ(layer.recipe.length, expected["size"].get<std::uint64_t>());
+      const FileRange* range = range_of(layer.recipe);
+      ASSERT_TRUE(range);
+      EXPECT_EQ(range->path, blob_path(layout_, expected["digest"]).string());
+      EXPECT_EQ(range->offset, 0u);
+      EXPECT_EQ(range->length, expected["size"].get<std::uint64_t>());
       EXPECT_EQ(layer.recipe.encoding, Encoding::kAsStored);
       EXPECT_FALSE(layer.expected_raw_digest);
     }
@@ -325,15 +343,15 @@ class DockerArchiveSourceTest : public ::testing::Test {
     const ImageBlob& config = image.blobs[0];
     EXPECT_EQ(config.role, "config");
     EXPECT_EQ(config.media_type, media_type::kDockerConfig);
-    ASSERT_TRUE(config.recipe.inline_bytes);
-    EXPECT_TRUE(config.recipe.path.empty());
+    const std::string* inline_config = inline_bytes_of(config.recipe);
+    ASSERT_TRUE(inline_config);
     EXPECT_EQ(config.recipe.encoding, Encoding::kAsStored);
-    const std::string& config_bytes = *config.recipe.inline_bytes;
+    const std::string& config_bytes = *inline_config;
     EXPECT_EQ(hashing::sha256_of(config_bytes).str(), report["config_digest"]);
     ASSERT_TRUE(config.digest);
     EXPECT_EQ(config.digest->str(), report["config_digest"]);
     EXPECT_EQ(config.size, config_bytes.size());
-    EXPECT_EQ(config.recipe.length, config_bytes.size());
+    EXPECT_EQ(config.recipe.stored_length(), config_bytes.size());
     EXPECT_EQ(json::parse(config_bytes)["rootfs"]["diff_ids"], report["diff_ids"]);
 
     ASSERT_EQ(report["diff_ids"].size(), 3u);
@@ -343,16 +361,16 @@ class DockerArchiveSourceTest : public ::testing::Test {
       EXPECT_EQ(layer.role, "layer " + std::to_string(i + 1));
       EXPECT_EQ(layer.media_type, media_type::kDockerLayerGzip);
       EXPECT_EQ(layer.recipe.encoding, Encoding::kGzip);
-      EXPECT_EQ(layer.recipe.path, file.string());
-      EXPECT_FALSE(layer.recipe.inline_bytes);
+      const FileRange* range = range_of(layer.recipe);
+      ASSERT_TRUE(range);
+      EXPECT_EQ(range->path, file.string());
       EXPECT_FALSE(layer.digest) << "known only once the layer is compressed";
       EXPECT_FALSE(layer.size);
       ASSERT_TRUE(layer.expected_raw_digest);
       EXPECT_EQ(layer.expected_raw_digest->str(), report["diff_ids"][i]);
       // The recipe's range is the layer tar itself.
-      const std::string range =
-          read_file_range(file.string(), layer.recipe.offset, layer.recipe.length);
-      EXPECT_EQ(hashing::sha256_of(range).str(), report["diff_ids"][i]);
+      const std::string tar = read_file_range(file.string(), range->offset, range->length);
+      EXPECT_EQ(hashing::sha256_of(tar).str(), report["diff_ids"][i]);
     }
   }
 
@@ -419,7 +437,7 @@ TEST_F(DockerArchiveSourceTest, SelectorByTagAndByIndex) {
   expect_matches_report(normalized, report["images"][0], file);
 
   // Layer 0 is shared: both images read it from the same place in the archive.
-  EXPECT_EQ(first.blobs[1].recipe.offset, by_index.blobs[1].recipe.offset);
+  EXPECT_EQ(range_of(first.blobs[1].recipe)->offset, range_of(by_index.blobs[1].recipe)->offset);
   EXPECT_EQ(text(first.blobs[1].expected_raw_digest), text(by_index.blobs[1].expected_raw_digest));
   EXPECT_NE(text(first.blobs[2].expected_raw_digest), text(by_index.blobs[2].expected_raw_digest));
   EXPECT_NE(text(first.blobs[0].digest), text(by_index.blobs[0].digest));

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/image/file_range_source.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -26,7 +27,7 @@ Image archive_image() {
   tar.role = "layer 1";
   tar.media_type = media_type::kDockerLayerGzip;
   tar.recipe.encoding = Encoding::kGzip;
-  tar.recipe.length = 3072;
+  tar.recipe.source = file_range_source({"archive.tar", 512, 3072});
   tar.expected_raw_digest = hashing::sha256_of("tar");
   image.blobs.push_back(tar);
   ImageBlob stored_gzip;

@@ -88,11 +88,11 @@ TEST(SyntheticBlobTest, StopsWhenAsked) {
   EXPECT_EQ(pieces, 2);
 }
 
-TEST(SyntheticBlobTest, ProduceBlobHashesTheBytes) {
-  auto reader = io::make_reader(io::Backend::kPread, io::ReaderOptions{.buffer_size = 16 << 10});
-  const auto recipe = synthetic_recipe(9, 700001);
+TEST(SyntheticBlobTest, TheSourceHashesTheBytes) {
+  const SyntheticSource source(9, 700001);
+  EXPECT_EQ(source.length(), 700001u);
   std::string sunk;
-  const auto produced = produce_blob(recipe, *reader, [&](std::span<const std::byte> piece) {
+  const auto produced = source.read({}, [&](std::span<const std::byte> piece) {
     sunk.append(reinterpret_cast<const char*>(piece.data()), piece.size());
     return true;
   });

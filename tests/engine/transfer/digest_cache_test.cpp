@@ -7,6 +7,9 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/image/file_range_source.h"
+#include "engine/image/inline_bytes_source.h"
+#include "engine/transfer/spill_file.h"
 #include "hashing/sha256.h"
 #include "tests/support/process.h"
 
@@ -41,9 +44,7 @@ class DigestCacheTest : public ::testing::Test {
   BlobRecipe layer(std::uint64_t offset = 0, Encoding encoding = Encoding::kGzip,
                    int level = 1) const {
     BlobRecipe r;
-    r.path = archive_.string();
-    r.offset = offset;
-    r.length = 5;
+    r.source = file_range_source({archive_.string(), offset, 5});
     r.encoding = encoding;
     r.level = level;
     return r;
@@ -160,12 +161,18 @@ TEST_F(DigestCacheTest, NoFileMeansNoCache) {
 }
 
 TEST_F(DigestCacheTest, OnlyFileRangesHaveAnIdentity) {
-  BlobRecipe in_memory;
-  in_memory.inline_bytes = std::make_shared<const std::string>("config");
+  const BlobRecipe in_memory{
+      std::make_shared<const InlineBytesSource>(std::make_shared<const std::string>("config"))};
   EXPECT_EQ(DigestCache::identity_of(in_memory), std::nullopt);
   BlobRecipe missing = layer();
-  missing.path = (temp_.path() / "gone.tar").string();
+  missing.source = file_range_source({(temp_.path() / "gone.tar").string(), 0, 5});
   EXPECT_EQ(DigestCache::identity_of(missing), std::nullopt);
+  // A spill file is this process's alone: nothing to key a later push by.
+  auto spill = SpillFile::create();
+  ASSERT_NE(spill, nullptr);
+  ASSERT_TRUE(spill->append(std::as_bytes(std::span("bytes", 5))));
+  const BlobRecipe spilled{SpillFile::source(spill, 5)};
+  EXPECT_EQ(DigestCache::identity_of(spilled), std::nullopt);
 }
 
 TEST(DigestCacheFileTest, FollowsXdgCacheHome) {
