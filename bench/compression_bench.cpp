@@ -1,7 +1,7 @@
 // Per-block compression speed and ratio of the libraries --compress could use: ISA-L's igzip
 // (levels 0 to 3), libdeflate (1 to 12) and zstd, each compressing the same corpus cut into
-// 1 MiB blocks compressed independently (engine/compress/block_codec.h's compress_block_size()), on one
-// thread. The corpus is real files from /usr/include and /usr/share read at start (headers,
+// 1 MiB blocks compressed independently (engine/compress/block_codec.h's compress_block_size()), on
+// one thread. The corpus is real files from /usr/include and /usr/share read at start (headers,
 // text, scripts, data; files already compressed left out), 8 MiB by default
 // (LAYERPUSH_BENCH_CORPUS_MIB), or the first bytes of LAYERPUSH_BENCH_CORPUS_FILE (a tar of /usr
 // trees, binaries included, is closer to a real layer than text alone). "ratio" is

@@ -21,9 +21,9 @@
 #include <thread>
 
 #include "engine/image/image.h"
-#include "engine/transfer/push.h"
-#include "engine/registry/registry_session.h"
 #include "engine/image/synthetic_image.h"
+#include "engine/registry/registry_session.h"
+#include "engine/transfer/push.h"
 #include "hashing/sha256.h"
 #include "tools/sink/sink_server.h"
 

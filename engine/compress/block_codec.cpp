@@ -26,7 +26,7 @@ std::vector<std::uint8_t> deflate_block(int level, std::span<const std::uint8_t>
   thread_local std::vector<std::uint8_t> level_buffer;
   level_buffer.resize(level_buffer_size(level));
   // The thread's stream, at an address ISA-L's level-1 bug sees alike on every thread
-  // (engine/compress/isal_stream.h); zeroed for each block, so nothing of the last block is left in it.
+  // (engine/compress/isal_stream.h); zeroed for each block, so nothing of the last block is left.
   thread_local const IsalStream stream = make_isal_stream();
   isal_zstream& s = *stream;
   std::memset(&s, 0, sizeof s);

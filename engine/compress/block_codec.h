@@ -24,8 +24,8 @@ namespace layerpush::engine {
 // changes every compressed layer's digest.
 std::size_t compress_block_size(Compression algorithm);
 
-// `algorithm` must be kGzip or kZstd and `level` allowed for it (engine/compress/compression.h); throws
-// std::runtime_error if the library fails.
+// `algorithm` must be kGzip or kZstd and `level` allowed for it (engine/compress/compression.h);
+// throws std::runtime_error if the library fails.
 std::vector<std::uint8_t> compress_block(Compression algorithm, int level,
                                          std::span<const std::uint8_t> input, bool last);
 

@@ -1,11 +1,11 @@
 // Compresses a stream in parallel and deterministically: the input is cut into
-// compress_block_size() blocks, each compressed on its own (engine/compress/block_codec.h) on a TBB worker,
-// and the results are written in order: for gzip one member (header, the blocks' deflate data,
-// CRC-32 and size), for zstd one frame per block. The bytes depend only on the input, the algorithm
-// and the level, never on the thread count, the machine's speed or the sizes of the pieces fed in,
-// so a layer compresses to the same digest on every push. At most `in_flight` blocks are held (each
-// about twice the block size at worst), whatever the stream's length. One compressor per stream,
-// fed from one thread; not thread-safe.
+// compress_block_size() blocks, each compressed on its own (engine/compress/block_codec.h) on a TBB
+// worker, and the results are written in order: for gzip one member (header, the blocks' deflate
+// data, CRC-32 and size), for zstd one frame per block. The bytes depend only on the input, the
+// algorithm and the level, never on the thread count, the machine's speed or the sizes of the
+// pieces fed in, so a layer compresses to the same digest on every push. At most `in_flight` blocks
+// are held (each about twice the block size at worst), whatever the stream's length. One compressor
+// per stream, fed from one thread; not thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -15,10 +15,10 @@
 #include <thread>
 
 #include "engine/image/blob_recipe.h"
-#include "engine/util/error.h"
 #include "engine/image/layer_compression.h"
 #include "engine/image/oci_blob_file.h"
 #include "engine/image/oci_index_file.h"
+#include "engine/util/error.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -76,7 +76,8 @@ BlobFill fill_for(const ImageBlob& blob, io::Backend backend, const std::atomic<
     auto piece = [&](std::span<const std::byte> bytes) { return !stop && sink(bytes); };
     const auto& recipe = blob.recipe;
     try {
-      return produce_blob(recipe, {.backend = backend, .max_size = blob.size.value_or(UINT64_MAX)}, piece);
+      return produce_blob(recipe, {.backend = backend, .max_size = blob.size.value_or(UINT64_MAX)},
+                          piece);
     } catch (const std::system_error& e) {
       throw Error(ErrorKind::kLocalRead,
                   "reading " + recipe.source->describe() + " failed: " + e.what());

@@ -24,7 +24,8 @@ struct Origin {
 
 struct Url {
   Origin origin;
-  std::string target;  // path and query, as sent in the request line: "/v2/x/blobs/uploads/u?_state=…"
+  // Path and query, as sent in the request line: "/v2/x/blobs/uploads/u?_state=…".
+  std::string target;
   std::string str() const;
 };
 

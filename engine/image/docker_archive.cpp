@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/image/file_range_source.h"
+#include "engine/image/reference.h"
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
 #include "engine/util/json_fields.h"
-#include "engine/image/file_range_source.h"
-#include "engine/image/reference.h"
 #include "io/file.h"
 #include "io/tar_index.h"
 

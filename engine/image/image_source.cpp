@@ -5,9 +5,9 @@
 #include <string>
 
 #include "engine/image/docker_archive.h"
-#include "engine/util/error.h"
 #include "engine/image/oci_layout.h"
 #include "engine/image/oci_reference.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace {

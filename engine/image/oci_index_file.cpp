@@ -9,9 +9,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "engine/image/image.h"
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
-#include "engine/image/image.h"
 #include "engine/util/json_fields.h"
 
 namespace layerpush::engine {

@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/image/file_range_source.h"
+#include "engine/image/manifest_walk.h"
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
 #include "engine/util/json_fields.h"
-#include "engine/image/file_range_source.h"
-#include "engine/image/manifest_walk.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {

@@ -26,10 +26,12 @@ Image synthetic_image(std::uint64_t seed, int blobs, std::uint64_t size, int thr
     for (std::size_t i = next++; i < image.blobs.size(); i = next++) {
       const auto layer_seed = seed + static_cast<std::uint64_t>(i);
       // Never stops early: the sink always takes more.
-      const auto digest =
-          SyntheticSource(layer_seed, size).read({}, [](std::span<const std::byte>) { return true; })->digest;
+      const auto digest = SyntheticSource(layer_seed, size)
+                              .read({}, [](std::span<const std::byte>) { return true; })
+                              ->digest;
       image.blobs[i].digest = digest;
-      image.blobs[i].recipe.source = std::make_shared<const SyntheticSource>(layer_seed, size, digest);
+      image.blobs[i].recipe.source =
+          std::make_shared<const SyntheticSource>(layer_seed, size, digest);
     }
   };
   std::vector<std::jthread> workers;

@@ -1,4 +1,4 @@
-// The retry loop around one blob's GETs (each attempt is fetch_rest(), engine/registry/blob_fetch.h).
+// The retry loop around one blob's GETs (each attempt: fetch_rest(), engine/registry/blob_fetch.h).
 #include "engine/registry/blob_download.h"
 
 #include <chrono>

@@ -16,12 +16,12 @@
 #include <span>
 #include <string>
 
-#include "engine/image/blob_source.h"
 #include "engine/http/http_connection.h"
-#include "engine/registry/retry_policy.h"
-#include "engine/registry/source_authorizer.h"
 #include "engine/http/tls_context.h"
 #include "engine/http/url.h"
+#include "engine/image/blob_source.h"
+#include "engine/registry/retry_policy.h"
+#include "engine/registry/source_authorizer.h"
 
 namespace layerpush::engine {
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "engine/http/blocking_connection.h"
-#include "engine/util/error.h"
-#include "engine/registry/registry_errors.h"
 #include "engine/http/resume_range.h"
+#include "engine/registry/registry_errors.h"
 #include "engine/registry/retry_policy.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace {

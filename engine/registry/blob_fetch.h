@@ -1,5 +1,5 @@
-// One attempt at reading a source blob (engine/registry/blob_download.h has the retries around it): a
-// blocking GET of the bytes not yet read, redirects followed without the registry's
+// One attempt at reading a source blob (engine/registry/blob_download.h has the retries around it):
+// a blocking GET of the bytes not yet read, redirects followed without the registry's
 // Authorization, the body streamed to a sink and hashed. Resumes with `Range: bytes=N-` and
 // drops the first N bytes of a server that answers 200 instead, so across attempts the sink and
 // the hash see every byte once. Blocking; one call per thread at a time per FetchProgress.

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/auth/credential_helper.h"
+#include "engine/registry/registry_client.h"
 #include "engine/util/error.h"
 #include "engine/util/file_bytes.h"
-#include "engine/registry/registry_client.h"
 
 namespace layerpush::engine {
 namespace {

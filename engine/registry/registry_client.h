@@ -19,12 +19,12 @@
 #include <vector>
 
 #include "engine/auth/auth_challenge.h"
+#include "engine/auth/credentials.h"
 #include "engine/http/body_reader.h"
 #include "engine/http/connection_pool.h"
-#include "engine/auth/credentials.h"
-#include "engine/util/error.h"
 #include "engine/registry/retry_policy.h"
 #include "engine/registry/upload_url.h"
+#include "engine/util/error.h"
 #include "hashing/digest.h"
 
 namespace layerpush::engine {

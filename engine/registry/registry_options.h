@@ -8,8 +8,8 @@
 
 #include "engine/auth/credentials.h"
 #include "engine/http/http_connection.h"
-#include "engine/registry/retry_policy.h"
 #include "engine/http/tls_context.h"
+#include "engine/registry/retry_policy.h"
 
 namespace layerpush::engine {
 

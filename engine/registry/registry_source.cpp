@@ -3,11 +3,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "engine/image/manifest_walk.h"
+#include "engine/registry/registry_session.h"
 #include "engine/registry/remote_blob_source.h"
 #include "engine/util/error.h"
 #include "engine/util/json_fields.h"
-#include "engine/image/manifest_walk.h"
-#include "engine/registry/registry_session.h"
 
 namespace layerpush::engine {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "engine/util/error.h"
 #include "engine/registry/registry_session.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 

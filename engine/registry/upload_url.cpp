@@ -5,7 +5,8 @@
 namespace layerpush::engine {
 
 Url registry_base(std::string_view registry_host, bool plain_http) {
-  return parse_url(std::string(plain_http ? "http://" : "https://") + std::string(registry_host) + "/");
+  return parse_url(std::string(plain_http ? "http://" : "https://") + std::string(registry_host) +
+                   "/");
 }
 
 std::string with_digest(std::string_view target, std::string_view digest) {

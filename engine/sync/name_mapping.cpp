@@ -2,8 +2,8 @@
 // docker.io/library never catches docker.io/library-extras/x.
 #include "engine/sync/name_mapping.h"
 
-#include "engine/util/error.h"
 #include "engine/image/repository_name.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace {

@@ -10,7 +10,8 @@ namespace asio = boost::asio;
 
 SyncSummary SyncRun::run() {
   if (options_.jobs < 1) throw Error(ErrorKind::kUsage, "--jobs must be at least 1");
-  if (options_.jobs_per_host < 0) throw Error(ErrorKind::kUsage, "--jobs-per-host must be at least 0");
+  if (options_.jobs_per_host < 0)
+    throw Error(ErrorKind::kUsage, "--jobs-per-host must be at least 0");
   if (!backend_notice_.empty() && observer_) observer_->notice(backend_notice_);
 
   // 1. Plan: which images, read from their sources. Nothing is written before this is done.
@@ -54,10 +55,13 @@ SyncSummary SyncRun::run() {
     summary_.requests += repository.client->requests_sent();
     summary_.retries += repository.client->retries();
   }
-  summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  summary_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (state_) {
-    if (summary_.ok()) state_->remove();
-    else summary_.state_file = state_->path().string();
+    if (summary_.ok())
+      state_->remove();
+    else
+      summary_.state_file = state_->path().string();
   }
   return summary_;
 }
@@ -66,11 +70,13 @@ void SyncRun::open_checkpoint() {
   // A dry run writes nothing, not even a checkpoint.
   if (options_.dry_run) return;
   std::filesystem::path path;
-  if (options_.state_file) path = *options_.state_file;
+  if (options_.state_file)
+    path = *options_.state_file;
   else if (!options_.config_path.empty())
     path = SyncState::default_path(options_.config_path, options_.shard);
   if (path.empty()) return;
-  state_ = std::make_unique<SyncState>(path, SyncState::run_key(options_.config_path, options_.shard));
+  state_ =
+      std::make_unique<SyncState>(path, SyncState::run_key(options_.config_path, options_.shard));
   if (state_->recorded() > 0 && observer_)
     observer_->notice("resuming an interrupted sync: " + std::to_string(state_->recorded()) +
                       " blobs and images are done already (checkpoint " + path.string() + ")");
@@ -79,11 +85,21 @@ void SyncRun::open_checkpoint() {
 void SyncRun::image_done(std::size_t i, ImageAction action, const std::string& error) {
   image_ended_[i] = true;
   switch (action) {
-    case ImageAction::kCopied: ++summary_.copied; break;
-    case ImageAction::kSkipped: ++summary_.skipped; break;
-    case ImageAction::kPlanned: ++summary_.planned; break;
-    case ImageAction::kRefused: ++summary_.refused; break;
-    case ImageAction::kFailed: ++summary_.failed; break;
+    case ImageAction::kCopied:
+      ++summary_.copied;
+      break;
+    case ImageAction::kSkipped:
+      ++summary_.skipped;
+      break;
+    case ImageAction::kPlanned:
+      ++summary_.planned;
+      break;
+    case ImageAction::kRefused:
+      ++summary_.refused;
+      break;
+    case ImageAction::kFailed:
+      ++summary_.failed;
+      break;
   }
   if (!observer_) return;
   const auto& image = images_[i];
@@ -103,8 +119,12 @@ void SyncRun::blob_done(const Repository& repository, const BlobReport& blob) {
       ++summary_.blobs_uploaded;
       summary_.bytes_uploaded += blob.size;
       break;
-    case BlobAction::kMounted: ++summary_.blobs_mounted; break;
-    case BlobAction::kExists: ++summary_.blobs_existing; break;
+    case BlobAction::kMounted:
+      ++summary_.blobs_mounted;
+      break;
+    case BlobAction::kExists:
+      ++summary_.blobs_existing;
+      break;
   }
   if (observer_) observer_->blob_done({repository.name, blob, options_.dry_run});
 }

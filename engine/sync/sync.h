@@ -1,5 +1,5 @@
-// `layerpush sync CONFIG`: copies every image a sync config names (engine/sync/sync_config.h) from its
-// source registry to its destination, as one plan rather than one image after another:
+// `layerpush sync CONFIG`: copies every image a sync config names (engine/sync/sync_config.h) from
+// its source registry to its destination, as one plan rather than one image after another:
 //   1. plan: list tags where the config asks for a regex or all tags, keep this shard's images,
 //      read every source manifest (engine/registry/registry_source.h);
 //   2. skip unchanged: one HEAD per destination tag; an image already there costs nothing more;
@@ -18,10 +18,10 @@
 #include <string>
 
 #include "engine/http/http_connection.h"
-#include "engine/transfer/push.h"
 #include "engine/registry/retry_policy.h"
 #include "engine/sync/shard.h"
 #include "engine/sync/sync_config.h"
+#include "engine/transfer/push.h"
 #include "io/range_reader.h"
 
 namespace layerpush::engine {

@@ -9,10 +9,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/util/error.h"
-#include "engine/util/in_quotes.h"
 #include "engine/image/repository_name.h"
 #include "engine/sync/yaml_fields.h"
+#include "engine/util/error.h"
+#include "engine/util/in_quotes.h"
 
 namespace layerpush::engine {
 namespace {

@@ -37,8 +37,8 @@
 //
 // Rules: unknown keys are refused (a typo must not be ignored), and so are repeated keys; each
 // image has exactly one of `tags`, `tag-regex` and `all-tags: true`; sources and targets are
-// names without tag or digest (engine/image/repository_name.h); tags follow the tag grammar; regexes
-// are ECMAScript; platforms are os/arch[/variant]; file paths relative to the config file's
+// names without tag or digest (engine/image/repository_name.h); tags follow the tag grammar;
+// regexes are ECMAScript; platforms are os/arch[/variant]; file paths relative to the config file's
 // folder are taken from there.
 #pragma once
 

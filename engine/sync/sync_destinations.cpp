@@ -101,7 +101,8 @@ void SyncRun::plan_and_authorize_mounts() {
   if (options_.dry_run || widened.empty()) return;
   std::vector<std::size_t> order(widened.begin(), widened.end());
   for (const std::size_t r : order)
-    for (const auto& from : repositories_[r].mount_sources) repositories_[r].client->add_pull_scope(from);
+    for (const auto& from : repositories_[r].mount_sources)
+      repositories_[r].client->add_pull_scope(from);
   mount_order_ = order;
   run_parallel(order.size(), options_.jobs, &SyncRun::authorize_mounts);
 }

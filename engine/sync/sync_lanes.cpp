@@ -88,9 +88,10 @@ asio::awaitable<BlobReport> SyncRun::transfer(std::size_t t, Repository& reposit
   if (options_.dry_run) {
     const auto start = std::chrono::steady_clock::now();
     const bool exists = co_await repository.client->blob_exists(*blob.digest);
-    const auto action = exists ? BlobAction::kExists
-                               : (task.upload ? BlobAction::kUploaded : BlobAction::kMounted);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto action =
+        exists ? BlobAction::kExists : (task.upload ? BlobAction::kUploaded : BlobAction::kMounted);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     co_return BlobReport{blob.role, digest, *blob.size, action, seconds, 0};
   }
   const auto& destination = destinations_.at(repository.registry);
@@ -124,14 +125,15 @@ asio::awaitable<void> SyncRun::finish_image(std::size_t i) {
       co_await client.put_manifest(by_digest, child.bytes, child.media_type);
     }
     const std::string tag = *image.destination.tag;
-    co_await client.put_manifest(tag, *image.image->manifest_bytes, image.image->manifest_media_type);
+    co_await client.put_manifest(tag, *image.image->manifest_bytes,
+                                 image.image->manifest_media_type);
   } catch (const Error& e) {
     failure = e;
   }
   if (failure) {
-    if (!options_.keep_going) stop(Error(failure->kind(), "copying " + image.source.str() + " to " +
-                                                               image.destination.str() +
-                                                               " failed: " + failure->what()));
+    if (!options_.keep_going)
+      stop(Error(failure->kind(), "copying " + image.source.str() + " to " +
+                                      image.destination.str() + " failed: " + failure->what()));
     image_done(i, ImageAction::kFailed, failure->what());
     co_return;
   }

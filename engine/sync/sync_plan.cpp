@@ -6,10 +6,10 @@
 #include <map>
 #include <mutex>
 
-#include "engine/sync/name_mapping.h"
+#include "engine/image/repository_name.h"
 #include "engine/registry/registry_session.h"
 #include "engine/registry/registry_source.h"
-#include "engine/image/repository_name.h"
+#include "engine/sync/name_mapping.h"
 #include "engine/sync/tag_selection.h"
 #include "hashing/sha256.h"
 

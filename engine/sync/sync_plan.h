@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/util/error.h"
 #include "engine/image/image.h"
 #include "engine/image/reference.h"
 #include "engine/registry/registry_options.h"
 #include "engine/sync/sync.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 

@@ -113,7 +113,7 @@ class SyncRun {
   std::vector<std::size_t> to_copy_;
   std::vector<ImageToCopy> copies_;
   TransferPlan transfers_;
-  std::vector<std::size_t> tasks_left_;  // by position in to_copy_
+  std::vector<std::size_t> tasks_left_;                   // by position in to_copy_
   std::vector<std::optional<std::string>> blob_failure_;  // by transfer blob: why its upload failed
 
   // The transfer lanes' queue: tasks ready to start, and how busy each host is.
@@ -132,7 +132,8 @@ void SyncRun::run_parallel(std::size_t count, int lanes, Work work) {
   auto lane = [&]() -> asio::awaitable<void> {
     while (next < count && !failure && !first_failure_) co_await (this->*work)(next++);
   };
-  const std::size_t wanted = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(1, lanes)));
+  const std::size_t wanted =
+      std::min<std::size_t>(count, static_cast<std::size_t>(std::max(1, lanes)));
   for (std::size_t l = 0; l < wanted; ++l)
     asio::co_spawn(ioc_, lane, [&](std::exception_ptr e) {
       if (e && !failure) failure = e;

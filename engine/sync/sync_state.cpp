@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/util/error.h"
 #include "engine/transfer/upload_journal.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace {

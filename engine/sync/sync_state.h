@@ -15,9 +15,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
-#include <map>
 #include <string>
 
 #include "engine/sync/shard.h"

@@ -16,13 +16,12 @@ namespace {
 void check_expected(const ProducedBlob& produced, const ExpectedBlob& expected) {
   if (produced.digest == expected.digest && produced.size == expected.size) return;
   const bool digest_differs = produced.digest != expected.digest;
-  throw Error(ErrorKind::kCorrupt,
-              "blob " + expected.digest.str() + " is corrupt: expected " +
-                  (digest_differs ? expected.digest.str()
-                                  : std::to_string(expected.size) + " bytes") +
-                  ", read " +
-                  (digest_differs ? produced.digest.str()
-                                  : std::to_string(produced.size) + " bytes"));
+  throw Error(
+      ErrorKind::kCorrupt,
+      "blob " + expected.digest.str() + " is corrupt: expected " +
+          (digest_differs ? expected.digest.str() : std::to_string(expected.size) + " bytes") +
+          ", read " +
+          (digest_differs ? produced.digest.str() : std::to_string(produced.size) + " bytes"));
 }
 
 // Produces the blob, checks it and only then lets its last bytes go.
@@ -73,7 +72,8 @@ void verify_range(BlobPipe& pipe, const FileRange& range, const ExpectedBlob& ex
 void produce_into_pipe(const std::shared_ptr<BlobPipe>& pipe, const BlobRecipe& recipe,
                        const ExpectedBlob& expected, io::Backend backend) {
   try {
-    if (pipe->counts_only()) return verify_range(*pipe, *recipe.source->in_file(), expected, backend);
+    if (pipe->counts_only())
+      return verify_range(*pipe, *recipe.source->in_file(), expected, backend);
     // A cancelled upload closes the pipe: a remote source's backoff between retries ends there.
     const SourceReading how{backend, expected.size, [&pipe] { return pipe->closed(); }};
     PipeWriter writer(*pipe);

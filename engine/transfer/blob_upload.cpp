@@ -7,9 +7,9 @@
 #include <system_error>
 
 #include "engine/transfer/blob_producer.h"
-#include "engine/util/error.h"
 #include "engine/transfer/spill_file.h"
 #include "engine/transfer/upload_session.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace asio = boost::asio;
@@ -77,10 +77,11 @@ asio::awaitable<void> resolve_digest(PushContext& context, ImageBlob& blob,
     // temporary file can be had, or the disk fills, they are made again when sent.
     std::shared_ptr<SpillFile> spill = recipe.compresses() ? SpillFile::create() : nullptr;
     try {
-      auto produced = produce_blob(recipe, {.backend = backend}, [&](std::span<const std::byte> piece) {
-        if (spill && !spill->append(piece)) spill.reset();
-        return true;
-      });
+      auto produced =
+          produce_blob(recipe, {.backend = backend}, [&](std::span<const std::byte> piece) {
+            if (spill && !spill->append(piece)) spill.reset();
+            return true;
+          });
       return std::pair(produced, produced ? spill : nullptr);
     } catch (const std::system_error& e) {
       throw Error(ErrorKind::kLocalRead,

@@ -6,13 +6,13 @@
 #include <numeric>
 #include <utility>
 
-#include "engine/transfer/blob_upload.h"
-#include "engine/util/error.h"
 #include "engine/image/layer_compression.h"
-#include "engine/transfer/push_presence.h"
 #include "engine/registry/registry_session.h"
 #include "engine/registry/tag.h"
+#include "engine/transfer/blob_upload.h"
+#include "engine/transfer/push_presence.h"
 #include "engine/transfer/worker_pool.h"
+#include "engine/util/error.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {

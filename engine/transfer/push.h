@@ -40,10 +40,12 @@ struct PushOptions : RegistryOptions {
   // compressed are sent as they are (engine/image/layer_compression.h).
   CompressionSettings compression;
   // Where the digests of layers compressed on the fly are remembered between pushes
-  // (engine/transfer/digest_cache.h): nullopt for DigestCache::default_file(), an empty path for no cache.
+  // (engine/transfer/digest_cache.h): nullopt for DigestCache::default_file(), an empty path for no
+  // cache.
   std::optional<std::filesystem::path> digest_cache;
-  // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize (engine/transfer/blob_producer.h)
-  // whatever the layer sizes; bench/push_vs_skopeo.sh measures it.
+  // Peak memory is bounded by jobs * kBuffersPerBlob * kBlobBufferSize
+  // (engine/transfer/blob_producer.h) whatever the layer sizes; bench/push_vs_skopeo.sh measures
+  // it.
 };
 
 enum class BlobAction { kUploaded, kExists, kMounted };

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/registry/registry_client.h"
 #include "engine/transfer/digest_cache.h"
 #include "engine/transfer/push.h"
-#include "engine/registry/registry_client.h"
 #include "engine/transfer/upload_journal.h"
 #include "engine/transfer/worker_pool.h"
 #include "io/range_reader.h"

@@ -7,9 +7,9 @@
 #pragma once
 
 #include "engine/image/image.h"
-#include "engine/transfer/push_context.h"
 #include "engine/image/reference.h"
 #include "engine/registry/registry_session.h"
+#include "engine/transfer/push_context.h"
 
 namespace layerpush::engine {
 

@@ -4,8 +4,8 @@
 #include <system_error>
 
 #include "engine/transfer/blob_producer.h"
-#include "engine/util/error.h"
 #include "engine/transfer/verified_range_writer.h"
+#include "engine/util/error.h"
 #include "io/file.h"
 
 namespace layerpush::engine {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/util/percentiles.h"
 #include "engine/transfer/push.h"
+#include "engine/util/percentiles.h"
 
 namespace layerpush::cli {
 

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "engine/util/error.h"
 #include "engine/registry/registry_session.h"
+#include "engine/util/error.h"
 #include "hashing/digest.h"
 
 namespace layerpush::cli {

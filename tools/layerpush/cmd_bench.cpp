@@ -13,10 +13,10 @@
 #include <set>
 #include <thread>
 
-#include "engine/util/error.h"
 #include "engine/image/image_source.h"
-#include "engine/transfer/push.h"
 #include "engine/image/synthetic_image.h"
+#include "engine/transfer/push.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/bench_cpu.h"
 #include "tools/layerpush/bench_options.h"
 #include "tools/layerpush/bench_output.h"

@@ -8,12 +8,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include "engine/util/error.h"
-#include "engine/image/image_source.h"
 #include "engine/copy/oci_layout_writer.h"
+#include "engine/image/image_source.h"
 #include "engine/image/oci_reference.h"
 #include "engine/image/platform.h"
 #include "engine/registry/registry_source.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/layout_output.h"
 #include "tools/layerpush/push_flags.h"

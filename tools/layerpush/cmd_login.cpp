@@ -9,9 +9,9 @@
 #include <iostream>
 #include <memory>
 
-#include "engine/util/error.h"
-#include "engine/registry/login.h"
 #include "engine/image/reference.h"
+#include "engine/registry/login.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/connection_flags.h"
 #include "tools/layerpush/password_input.h"

@@ -1,12 +1,12 @@
 // `layerpush sync [options] CONFIG`: copies every image a YAML sync config names from its source
-// registry to its destination (engine/sync/sync.h has the steps; engine/sync/sync_config.h the file).
-// Connection settings per registry come from the config; the flags here shape the run.
+// registry to its destination (engine/sync/sync.h has the steps; engine/sync/sync_config.h the
+// file). Connection settings per registry come from the config; the flags here shape the run.
 #include <memory>
 
-#include "engine/util/byte_size.h"
-#include "engine/util/error.h"
 #include "engine/sync/sync.h"
 #include "engine/sync/sync_config.h"
+#include "engine/util/byte_size.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/push_flags.h"
 #include "tools/layerpush/retry_flags.h"

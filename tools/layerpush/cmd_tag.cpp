@@ -5,8 +5,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/util/error.h"
 #include "engine/registry/tag.h"
+#include "engine/util/error.h"
 #include "tools/layerpush/commands.h"
 #include "tools/layerpush/push_output.h"
 #include "tools/layerpush/registry_flags.h"

@@ -1,7 +1,7 @@
 #include "tools/layerpush/connection_flags.h"
 
-#include "engine/util/error.h"
 #include "engine/image/reference.h"
+#include "engine/util/error.h"
 
 namespace layerpush::cli {
 

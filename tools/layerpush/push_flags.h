@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/transfer/push.h"
 #include "engine/image/reference.h"
+#include "engine/transfer/push.h"
 #include "tools/layerpush/push_output.h"
 #include "tools/layerpush/registry_flags.h"
 

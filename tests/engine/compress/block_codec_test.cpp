@@ -111,8 +111,8 @@ namespace layerpush::engine {
 namespace {
 
 // ISA-L's level-1 body files a block's third position by where its stream lives
-// (engine/compress/isal_stream.h): on every thread the block below must still come out as the placed
-// stream makes it, with the match back to that position found.
+// (engine/compress/isal_stream.h): on every thread the block below must still come out as the
+// placed stream makes it, with the match back to that position found.
 TEST(BlockCodecTest, ALevelOneBlockIsTheSameOnEveryThreadWhateverItsStack) {
   const Bytes block = block_whose_third_position_matters();
   const auto placed = make_isal_stream();

@@ -1,5 +1,6 @@
-// make_isal_stream(): streams sit only where ISA-L's level-1 bug (engine/compress/isal_stream.h) sees one
-// hash, and that placement is what decides the encoding of a block whose third position matters.
+// make_isal_stream(): streams sit only where ISA-L's level-1 bug (engine/compress/isal_stream.h)
+// sees one hash, and that placement is what decides the encoding of a block whose third position
+// matters.
 #include "engine/compress/isal_stream.h"
 
 #include <gtest/gtest.h>

@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "engine/util/error.h"
 #include "engine/image/image_source.h"
+#include "engine/util/error.h"
 #include "hashing/sha256.h"
 #include "tests/support/mkimage.h"
 #include "tests/support/process.h"

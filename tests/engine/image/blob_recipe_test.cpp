@@ -199,8 +199,8 @@ TEST_F(ProduceBlobTest, SinkReturningFalseStopsAndGivesNullopt) {
   for (Encoding encoding : {Encoding::kAsStored, Encoding::kGzip}) {
     SCOPED_TRACE(encoding == Encoding::kGzip ? "gzip" : "as stored");
     int calls = 0;
-    auto blob = produce_blob(file_recipe(path_, 10, contents_.size() - 10, encoding),
-                             how_, [&](std::span<const std::byte>) {
+    auto blob = produce_blob(file_recipe(path_, 10, contents_.size() - 10, encoding), how_,
+                             [&](std::span<const std::byte>) {
                                ++calls;
                                return false;
                              });

@@ -1,6 +1,6 @@
 // Synthetic blobs: exactly LENGTH bytes, the same for the same seed (so the digest found in a
 // first pass holds for the upload), different for another seed, incompressible-looking, and
-// produce_blob() hashes them like stored bytes.
+// their source hashes them like stored bytes.
 #include "engine/image/synthetic_blob.h"
 
 #include <gtest/gtest.h>

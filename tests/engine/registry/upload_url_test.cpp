@@ -95,7 +95,8 @@ TEST(ParseRangeEndTest, ReadsTheEndOfARegistryRange) {
 }
 
 TEST(ParseRangeEndTest, RefusesOtherForms) {
-  for (const char* bad : {"", "0-", "1-5", "0-5x", "-5", "0-99999999999999999999", "bytes 0-5", "0--1"})
+  for (const char* bad :
+       {"", "0-", "1-5", "0-5x", "-5", "0-99999999999999999999", "bytes 0-5", "0--1"})
     EXPECT_EQ(parse_range_end(bad), std::nullopt) << bad;
 }
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "engine/util/error.h"
 #include "engine/image/repository_name.h"
+#include "engine/util/error.h"
 
 namespace layerpush::engine {
 namespace {

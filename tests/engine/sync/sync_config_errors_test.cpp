@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/util/error.h"
 #include "engine/sync/sync_config.h"
+#include "engine/util/error.h"
 #include "tests/engine/sync/sync_config_files.h"
 
 namespace layerpush::engine {

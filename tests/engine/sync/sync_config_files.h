@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "engine/util/error.h"
 #include "engine/sync/sync_config.h"
+#include "engine/util/error.h"
 #include "tests/support/process.h"
 
 namespace layerpush::engine {

@@ -14,8 +14,8 @@ namespace {
 
 class SyncConfigLoad : public SyncConfigFiles {};
 
-// The example in engine/sync/sync_config.h's header comment, read from there so the two cannot drift
-// apart: the lines after "A full example" up to "Rules:", without their "//   " margin.
+// The example in engine/sync/sync_config.h's header comment, read from there so the two cannot
+// drift apart: the lines after "A full example" up to "Rules:", without their "//   " margin.
 std::string header_example() {
   std::ifstream header(LAYERPUSH_SOURCE_DIR "/engine/sync/sync_config.h");
   std::string line;

@@ -21,9 +21,9 @@
 #include "engine/image/file_range_source.h"
 #include "engine/image/inline_bytes_source.h"
 #include "engine/image/synthetic_blob.h"
-#include "engine/util/error.h"
 #include "engine/transfer/spill_file.h"
 #include "engine/transfer/verified_range_writer.h"
+#include "engine/util/error.h"
 #include "hashing/sha256.h"
 
 namespace layerpush::engine {
@@ -219,15 +219,14 @@ TEST(BlobProducerTest, SyntheticBytesAreMadeInThePipeAndHashedOnlyWhileTheirDige
   EXPECT_EQ(known.error, nullptr);
   EXPECT_TRUE(known.bytes == bytes);
 
-  const auto believed = produce_bytes(
-      BlobRecipe{std::make_shared<const SyntheticSource>(7, length, kOtherDigest)},
-      {kOtherDigest, length});
+  const auto believed =
+      produce_bytes(BlobRecipe{std::make_shared<const SyntheticSource>(7, length, kOtherDigest)},
+                    {kOtherDigest, length});
   EXPECT_EQ(believed.error, nullptr);
   EXPECT_TRUE(believed.ended_cleanly);
 
-  const auto checked =
-      produce_bytes(BlobRecipe{std::make_shared<const SyntheticSource>(7, length)},
-                    {kOtherDigest, length});
+  const auto checked = produce_bytes(BlobRecipe{std::make_shared<const SyntheticSource>(7, length)},
+                                     {kOtherDigest, length});
   ASSERT_NE(checked.error, nullptr);
   EXPECT_EQ(kind_of(checked.error), ErrorKind::kCorrupt);
 }
